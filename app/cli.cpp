@@ -1,0 +1,239 @@
+// The command line: `parcook <group> <recipe> [options]`, `parcook list`, `parcook tour`.
+// The CLI11 tree is generated from the registry; only the selected recipe's options are
+// registered, so start-up stays cheap whatever the number of recipes.
+#include "commands.hpp"
+#include "parcook/host.hpp"
+#include "parcook/log.hpp"
+#include "parcook/recipe.hpp"
+#include "parcook/suggest.hpp"
+#include "parcook/writers.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fmt/format.h>
+#include <map>
+
+namespace parcook::app {
+namespace {
+
+constexpr std::string_view top_description =
+    "parcook: the recipes of the Python Parallel Programming Cookbook in C++20.\n"
+    "Every recipe verifies its own result and measures itself.";
+
+void print_version() {
+    fmt::print("parcook {}\n", version());
+    fmt::print("build      {} ({})\n", build_type(), compiler());
+    fmt::print("mpi        {}\n", mpi_library_version());
+    fmt::print("mpiexec    {}\n", mpiexec_path());
+    fmt::print("cuda       {}\n", have_cuda() ? "toolkit found at build time" : "no (built without the CUDA toolkit)");
+    fmt::print("opencl     {}\n", have_opencl() ? "yes" : "no (built without an OpenCL loader)");
+}
+
+int usage_error(const std::string& message) {
+    fmt::print(stderr, "parcook: {}\n", message);
+    return exit_usage;
+}
+
+std::vector<std::string> command_names() {
+    std::vector<std::string> v{"list", "tour"};
+    for (const Group& g : groups()) v.push_back(g.name);
+    return v;
+}
+
+std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
+    auto near = closest(word, candidates);
+    if (near.empty()) return fmt::format("; choose one of: {}", fmt::join(candidates, ", "));
+    return fmt::format("; did you mean {}?", fmt::join(near, " or "));
+}
+
+CLI::App& add_format_options(CLI::App& app, std::string& format, bool& no_header) {
+    app.add_option("--format", format, "output format: text, json or csv")
+        ->check(CLI::IsMember({"text", "json", "csv"}))
+        ->capture_default_str();
+    app.add_flag("--no-header", no_header, "CSV without the header line");
+    return app;
+}
+
+Format format_of(const std::string& s) {
+    return s == "json" ? Format::json : s == "csv" ? Format::csv : Format::text;
+}
+
+// Registers one recipe's options; typed values land in `given` as text, parsed by Context.
+void add_recipe_options(CLI::App& cmd, const Recipe& recipe,
+                        std::map<std::string, std::string>& given) {
+    for (const OptionSpec& spec : all_options(recipe)) {
+        std::string names = "--" + spec.name;
+        if (!spec.short_name.empty()) names = "-" + spec.short_name + "," + names;
+        CLI::Option* opt = nullptr;
+        if (spec.kind == OptionKind::flag) {
+            opt = cmd.add_flag_callback(names, [&given, name = spec.name] { given[name] = "true"; },
+                                        spec.help);
+        } else {
+            opt = cmd.add_option_function<std::string>(
+                names, [&given, name = spec.name](const std::string& v) { given[name] = v; },
+                spec.help);
+            opt->type_name(describe_form(spec))->default_str(spec.default_value);
+        }
+        if (spec.hidden) opt->group("");
+    }
+}
+
+std::vector<std::string> recipe_arguments(const std::vector<std::string>& args,
+                                          const std::string& group, const std::string& name) {
+    std::vector<std::string> rest;
+    bool seen_group = false, seen_name = false;
+    for (const std::string& a : args) {
+        if (!seen_group && a == group) {
+            seen_group = true;
+        } else if (seen_group && !seen_name && a == name) {
+            seen_name = true;
+        } else {
+            rest.push_back(a);
+        }
+    }
+    return rest;
+}
+
+int run_recipe(const Recipe& recipe, const std::map<std::string, std::string>& given,
+               std::vector<std::string> args) {
+    Context ctx(recipe, given, std::move(args)); // validates every option before any work
+    init_logging(ctx.common().verbose, ctx.common().quiet, recipe.id());
+    recipe.run(ctx);
+    const Result result = ctx.take_result();
+    if (!ctx.silenced()) {
+        const std::string text = render(result, ctx.common().format, !ctx.common().no_header);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+    }
+    return result.verified() ? exit_verified : exit_failed;
+}
+
+int dispatch(const std::vector<std::string>& args) {
+    // Find the command and, for a group, the recipe, to give clear errors for unknown names.
+    std::vector<std::string> words;
+    for (const std::string& a : args)
+        if (!a.starts_with("-")) words.push_back(a);
+    const bool wants_help = std::find_if(args.begin(), args.end(), [](const std::string& a) {
+                                return a == "--help" || a == "-h";
+                            }) != args.end();
+
+    CLI::App app(std::string(top_description), "parcook");
+    app.set_version_flag("--version", [] {
+        print_version();
+        return std::string();
+    });
+    app.require_subcommand(0, 1);
+    app.footer("Run `parcook <group> --help` for a group's recipes, `parcook list` for all.\n"
+               "Exit codes: 0 verified, 1 verification failed, 2 bad usage, 77 cannot run here, "
+               "70 internal error.");
+
+    std::string format = "text", list_group;
+    bool no_header = false;
+    std::vector<std::string> tour_groups;
+    std::string tour_timeout = "120s";
+    CLI::App* list = app.add_subcommand("list", "list the recipes (all, or one group's)");
+    list->add_option("group", list_group, "only this group");
+    add_format_options(*list, format, no_header);
+    CLI::App* tour_cmd =
+        app.add_subcommand("tour", "run every recipe that can run here, at small sizes");
+    tour_cmd->add_option("groups", tour_groups, "only these groups");
+    tour_cmd->add_option("--timeout", tour_timeout, "time limit per recipe")
+        ->capture_default_str();
+    add_format_options(*tour_cmd, format, no_header);
+
+    const Recipe* selected = nullptr;
+    std::map<std::string, std::string> given;
+    for (const Group& g : groups()) {
+        CLI::App* gc = app.add_subcommand(g.name, g.summary);
+        gc->require_subcommand(0, 1);
+        for (const Recipe* r : recipes()) {
+            if (r->group != g.name) continue;
+            CLI::App* rc = gc->add_subcommand(r->name, r->summary);
+            rc->footer("Ports: " + r->book);
+            if (words.size() >= 2 && words[0] == g.name && words[1] == r->name) {
+                selected = r;
+                add_recipe_options(*rc, *r, given);
+            }
+        }
+    }
+
+    if (!words.empty() && !wants_help) {
+        const auto names = command_names();
+        if (std::find(names.begin(), names.end(), words[0]) == names.end())
+            return usage_error(
+                fmt::format("unknown command '{}'{}", words[0], suggestion(words[0], names)));
+        if (const Group* g = find_group(words[0])) {
+            std::vector<std::string> in_group;
+            for (const Recipe* r : recipes())
+                if (r->group == g->name) in_group.push_back(r->name);
+            if (words.size() < 2)
+                return usage_error(fmt::format("'{}' needs a recipe: one of {}", g->name,
+                                               fmt::join(in_group, ", ")));
+            if (!selected) {
+                std::vector<std::string> elsewhere;
+                for (const Recipe* r : recipes())
+                    if (r->name == words[1]) elsewhere.push_back(r->id());
+                std::string hint = suggestion(words[1], in_group);
+                if (!elsewhere.empty())
+                    hint += fmt::format(" ({} is in {})", words[1], fmt::join(elsewhere, ", "));
+                return usage_error(
+                    fmt::format("unknown recipe '{}' in group '{}'{}", words[1], g->name, hint));
+            }
+        }
+    }
+
+    try {
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::string context = selected ? " (see parcook " + selected->group + " " +
+                                             selected->name + " --help)"
+                                       : "";
+        return usage_error(e.what() + context);
+    }
+
+    if (list->parsed()) {
+        if (!list_group.empty() && !find_group(list_group))
+            return usage_error(fmt::format("list: unknown group '{}'{}", list_group,
+                                           suggestion(list_group, command_names())));
+        return list_recipes(list_group, format_of(format), !no_header);
+    }
+    if (tour_cmd->parsed()) {
+        for (const std::string& g : tour_groups)
+            if (!find_group(g))
+                return usage_error(fmt::format("tour: unknown group '{}'", g));
+        const Duration timeout = parse_duration(tour_timeout, "timeout");
+        return tour(tour_groups, format_of(format), timeout, !no_header);
+    }
+    if (selected) return run_recipe(*selected, given, recipe_arguments(args, selected->group,
+                                                                       selected->name));
+    // a bare group, or nothing at all: show the help of what was named
+    std::fputs(app.help().c_str(), stderr);
+    return exit_usage;
+}
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+    try {
+        return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const UsageError& e) {
+        return usage_error(e.what());
+    } catch (const CannotRun& e) {
+        fmt::print(stderr, "parcook: cannot run here: {}\n", e.what());
+        return exit_cannot_run;
+    } catch (const ExitNow& e) {
+        return e.code;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "parcook: internal error: {}\n", e.what());
+        return exit_internal;
+    }
+}
+
+} // namespace parcook::app

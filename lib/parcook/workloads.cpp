@@ -1,0 +1,248 @@
+#include "parcook/workloads.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+
+namespace parcook::workload {
+
+// ---- vector-sum -------------------------------------------------------------------------
+
+std::vector<OptionSpec> vector_sum_options() {
+    return {choice_option("op", "add", {"add", "saxpy"}, "add: c = a + b; saxpy: c = 2a + 5b")};
+}
+
+VectorOp vector_op(const Context& ctx) {
+    return ctx.text("op") == "saxpy" ? VectorOp{2, 5} : VectorOp{1, 1};
+}
+
+void vector_fill(std::uint64_t seed, std::int32_t* a, std::int32_t* b, std::uint64_t begin,
+                 std::uint64_t end) {
+    for (std::uint64_t i = begin; i < end; ++i) {
+        a[i] = vector_a(seed, i);
+        b[i] = vector_b(seed, i);
+    }
+}
+
+std::int64_t vector_kernel(VectorOp op, const std::int32_t* __restrict a,
+                           const std::int32_t* __restrict b, std::int32_t* __restrict c,
+                           std::uint64_t begin, std::uint64_t end) {
+    std::int64_t sum = 0;
+    if (op.alpha == 1 && op.beta == 1) {
+        for (std::uint64_t i = begin; i < end; ++i) {
+            c[i] = a[i] + b[i];
+            sum += c[i];
+        }
+    } else {
+        for (std::uint64_t i = begin; i < end; ++i) {
+            c[i] = op.alpha * a[i] + op.beta * b[i];
+            sum += c[i];
+        }
+    }
+    return sum;
+}
+
+void vector_verify(Context& ctx, VectorOp op, const std::int32_t* c, std::uint64_t n,
+                   std::int64_t checksum) {
+    const std::uint64_t seed = ctx.common().seed;
+    std::int64_t expected = 0;
+    std::uint64_t wrong = 0, first_wrong = n;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        const std::int32_t want = op(vector_a(seed, i), vector_b(seed, i));
+        expected += want;
+        if (c && c[i] != want && wrong++ == 0) first_wrong = i;
+    }
+    if (c)
+        ctx.check("c[i] == op(a[i], b[i]) for every i", wrong == 0,
+                  fmt::format("{} wrong elements, first at {}", wrong, first_wrong));
+    ctx.check("checksum == serial sum of c", checksum == expected,
+              fmt::format("got {}, expected {}", checksum, expected));
+}
+
+// ---- pi -----------------------------------------------------------------------------------
+
+std::uint64_t pi_hits(std::uint64_t seed, std::uint64_t begin, std::uint64_t end) {
+    std::uint64_t hits = 0;
+    for (std::uint64_t k = begin; k < end; ++k) hits += pi_hit(seed, k);
+    return hits;
+}
+
+void pi_verify(Context& ctx, std::uint64_t n, std::uint64_t hits) {
+    constexpr std::uint64_t recount_limit = 20'000'000;
+    if (n <= recount_limit) {
+        const std::uint64_t serial = pi_hits(ctx.common().seed, 0, n);
+        ctx.check("hits == serial count", hits == serial,
+                  fmt::format("got {}, serial {}", hits, serial));
+    }
+    const double p = std::numbers::pi / 4;
+    const double sigma = 4 * std::sqrt(p * (1 - p) / static_cast<double>(n));
+    const double estimate = 4.0 * static_cast<double>(hits) / static_cast<double>(n);
+    ctx.check("|pi_estimate - pi| < 6 sigma", std::abs(estimate - std::numbers::pi) < 6 * sigma,
+              fmt::format("estimate {}, sigma {}", estimate, sigma));
+}
+
+// ---- fib-map ------------------------------------------------------------------------------
+
+std::uint64_t fib(unsigned k) { return k <= 2 ? 1 : fib(k - 1) + fib(k - 2); }
+
+std::vector<OptionSpec> fib_map_options() {
+    return {text_option("list", "38,37,36,35,34,33",
+                        "comma-separated Fibonacci arguments (each 1..50); --n repeats the list")};
+}
+
+std::vector<unsigned> fib_tasks(const Context& ctx) {
+    std::vector<unsigned> list;
+    std::stringstream in(ctx.text("list"));
+    for (std::string item; std::getline(in, item, ',');)
+        list.push_back(static_cast<unsigned>(parse_integer(item, "list", 1, 50)));
+    if (list.empty()) throw UsageError("--list: expected comma-separated integers such as 38,37");
+    if (ctx.common().n > 100'000)
+        throw UsageError("--n: fib-map repeats the list at most 100000 times");
+    std::vector<unsigned> tasks;
+    for (std::uint64_t r = 0; r < ctx.common().n; ++r) tasks.insert(tasks.end(), list.begin(), list.end());
+    return tasks;
+}
+
+void fib_verify(Context& ctx, const std::vector<unsigned>& tasks,
+                const std::vector<std::uint64_t>& values) {
+    auto iterative = [](unsigned k) {
+        std::uint64_t a = 1, b = 1;
+        for (unsigned i = 2; i < k; ++i) b = std::exchange(a, b) + b;
+        return b;
+    };
+    std::size_t wrong = values.size() == tasks.size() ? 0 : tasks.size();
+    for (std::size_t i = 0; i < values.size() && i < tasks.size(); ++i)
+        wrong += values[i] != iterative(tasks[i]);
+    ctx.check("every fib(k) equals the iterative value, in input order", wrong == 0,
+              fmt::format("{} of {} wrong", wrong, tasks.size()));
+}
+
+// ---- word-count ---------------------------------------------------------------------------
+
+namespace {
+constexpr std::string_view book_text =
+    "There are known knowns. These are things we know that we know. There are known unknowns. "
+    "That is to say, there are things that we know we do not know. But there are also unknown "
+    "unknowns. There are things we do not know we do not know";
+
+const std::map<std::string, std::uint64_t>& book_table() {
+    static const std::map<std::string, std::uint64_t> table{
+        {"are", 6},    {"know", 6},     {"we", 6},   {"there", 5},  {"do", 3},     {"not", 3},
+        {"that", 3},   {"things", 3},   {"known", 2}, {"unknowns", 2}, {"also", 1}, {"but", 1},
+        {"is", 1},     {"knowns", 1},   {"say", 1},  {"these", 1},  {"to", 1},     {"unknown", 1}};
+    return table;
+}
+} // namespace
+
+std::vector<OptionSpec> word_count_options() {
+    return {text_option("input", "", "count the words of this file instead of the book text")};
+}
+
+std::string word_count_input(const Context& ctx) {
+    const std::string& path = ctx.text("input");
+    if (!path.empty()) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw UsageError(fmt::format("--input: cannot read '{}'", path));
+        std::ostringstream all;
+        all << in.rdbuf();
+        return all.str();
+    }
+    const std::uint64_t n = ctx.common().n;
+    ctx.require_memory(static_cast<double>(n) * (book_text.size() + 1) * 3, "n");
+    std::string text;
+    text.reserve(n * (book_text.size() + 1));
+    for (std::uint64_t i = 0; i < n; ++i) {
+        text += book_text;
+        text += '\n';
+    }
+    return text;
+}
+
+void count_words(std::string_view text, WordCounts& into) {
+    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    std::string word;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && is_space(text[i])) ++i;
+        std::size_t end = i;
+        while (end < text.size() && !is_space(text[end])) ++end;
+        std::size_t b = i, e = end;
+        while (b < e && !is_word(text[b])) ++b;
+        while (e > b && !is_word(text[e - 1])) --e;
+        if (b < e) {
+            word.assign(text.substr(b, e - b));
+            for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            ++into[word];
+        }
+        i = end;
+    }
+}
+
+std::vector<std::string_view> split_text(std::string_view text, std::size_t parts) {
+    std::vector<std::string_view> chunks;
+    std::size_t begin = 0;
+    for (std::size_t p = 1; p <= parts && begin < text.size(); ++p) {
+        std::size_t end = p == parts ? text.size() : std::max(begin, text.size() * p / parts);
+        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+        if (end > begin) chunks.push_back(text.substr(begin, end - begin));
+        begin = end;
+    }
+    return chunks;
+}
+
+std::map<std::string, std::uint64_t> sorted(const WordCounts& counts) {
+    return {counts.begin(), counts.end()};
+}
+
+std::uint64_t table_checksum(const std::map<std::string, std::uint64_t>& table) {
+    std::uint64_t h = UINT64_C(0xcbf29ce484222325);
+    auto mix = [&](std::string_view s) {
+        for (unsigned char c : s) h = (h ^ c) * UINT64_C(0x100000001b3);
+    };
+    for (const auto& [word, count] : table) {
+        mix(word);
+        mix("\t");
+        mix(std::to_string(count));
+        mix("\n");
+    }
+    return h;
+}
+
+void word_count_verify(Context& ctx, std::string_view text,
+                       const std::map<std::string, std::uint64_t>& table) {
+    std::map<std::string, std::uint64_t> expected;
+    if (ctx.text("input").empty()) {
+        for (const auto& [word, count] : book_table()) expected[word] = count * ctx.common().n;
+        ctx.check("every count is n x the book's 18-word table", table == expected,
+                  fmt::format("{} distinct words, expected {}", table.size(), expected.size()));
+    } else {
+        WordCounts serial;
+        count_words(text, serial);
+        ctx.check("table equals a serial count", table == sorted(serial),
+                  fmt::format("{} distinct words, serial {}", table.size(), serial.size()));
+    }
+}
+
+// ---- the shared record ---------------------------------------------------------------------
+
+std::uint64_t task_count(const Context& ctx, unsigned parallelism) {
+    return ctx.common().tasks ? ctx.common().tasks : 4ull * parallelism;
+}
+
+void report(Context& ctx, const Report& r) {
+    ctx.field("workload", r.workload.c_str());
+    ctx.field("group", ctx.recipe().group.c_str());
+    ctx.field("n", r.n);
+    ctx.field("parallelism", r.parallelism);
+    ctx.field("tasks", r.tasks);
+    ctx.field("result", r.result);
+    ctx.metric("seconds", r.seconds, "s");
+    ctx.metric(r.rate_name, r.rate, r.rate_unit);
+    ctx.headline(r.rate_name);
+}
+
+} // namespace parcook::workload
