@@ -2,7 +2,7 @@
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
-find_package(Boost 1.81 REQUIRED COMPONENTS json)
+find_package(Boost 1.81 REQUIRED COMPONENTS json filesystem)
 find_package(Threads REQUIRED)
 
 # MPICH, pinned by name: Open MPI may own the plain mpicxx/mpiexec alternatives on the same machine.
