@@ -76,7 +76,9 @@ void add_recipe_options(CLI::App& cmd, const Recipe& recipe,
             opt = cmd.add_option_function<std::string>(
                 names, [&given, name = spec.name](const std::string& v) { given[name] = v; },
                 spec.help);
-            opt->type_name(describe_form(spec))->default_str(spec.default_value);
+            opt->type_name(describe_form(spec))
+                ->default_str(spec.default_value)
+                ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast); // the last one wins
         }
         if (spec.hidden)
             opt->group("");
