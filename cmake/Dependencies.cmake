@@ -9,6 +9,7 @@ find_package(Threads REQUIRED)
 find_program(MPI_CXX_COMPILER NAMES mpicxx.mpich REQUIRED)
 find_program(MPIEXEC_EXECUTABLE NAMES mpiexec.mpich REQUIRED)
 find_package(MPI REQUIRED COMPONENTS CXX)
+include(${CMAKE_CURRENT_LIST_DIR}/MpiTrampolines.cmake)
 
 # Optional accelerators, reported by `parcook --version`.
 set(PARCOOK_HAVE_CUDA OFF)

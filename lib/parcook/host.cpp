@@ -1,5 +1,8 @@
 #include "parcook/host.hpp"
 
+#include "parcook/errors.hpp"
+#include "parcook/mpi_library.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <mpi.h>
@@ -79,7 +82,16 @@ bool have_opencl() {
     return PARCOOK_HAVE_OPENCL;
 }
 
+std::string mpi_build_version() {
+    return "MPICH " MPICH_VERSION;
+}
+
 std::string mpi_library_version() {
+    try {
+        load_mpi();
+    } catch (const CannotRun& e) {
+        return e.what();
+    }
     char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
     int len = 0;
     MPI_Get_library_version(text, &len);

@@ -94,7 +94,7 @@ json::object context_block() {
             {"build_type", build_type()},
             {"parcook", version()},
             {"features",
-             {{"mpi", mpi_library_version()}, {"cuda", have_cuda()}, {"opencl", have_opencl()}}}};
+             {{"mpi", mpi_build_version()}, {"cuda", have_cuda()}, {"opencl", have_opencl()}}}};
 }
 
 json::object to_json(const Result& r) {

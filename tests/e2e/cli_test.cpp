@@ -64,14 +64,17 @@ TEST_CASE("list in every format agrees with the registry") {
     REQUIRE(json.code == 0);
     REQUIRE(csv.code == 0);
     const auto records = json.records();
-    CHECK(records.size() == static_cast<std::size_t>(std::count(text.out.begin(), text.out.end(), '\n')));
-    CHECK(records.size() + 1 == static_cast<std::size_t>(std::count(csv.out.begin(), csv.out.end(), '\n')));
+    CHECK(records.size() ==
+          static_cast<std::size_t>(std::count(text.out.begin(), text.out.end(), '\n')));
+    CHECK(records.size() + 1 ==
+          static_cast<std::size_t>(std::count(csv.out.begin(), csv.out.end(), '\n')));
     for (const auto& r : records) {
         CHECK_THAT(text.out, Catch::Contains(std::string(r.at("id").as_string())));
         CHECK_FALSE(r.at("book").as_string().empty());
     }
     const Run one_group = test::parcook({"list", "threads", "--format", "json"});
-    for (const auto& r : one_group.records()) CHECK(r.at("group").as_string() == "threads");
+    for (const auto& r : one_group.records())
+        CHECK(r.at("group").as_string() == "threads");
     expect_usage_error({"list", "nosuchgroup"}, "nosuchgroup");
 }
 
@@ -82,10 +85,12 @@ TEST_CASE("the README recipe table matches parcook list") {
     const std::regex row(R"(^\| `([a-z-]+/[a-z0-9-]+)` \| (.*) \|$)");
     for (std::string line; std::getline(in, line);) {
         std::smatch m;
-        if (std::regex_match(line, m, row)) readme.emplace(m[1], m[2]);
+        if (std::regex_match(line, m, row))
+            readme.emplace(m[1], m[2]);
     }
     for (const auto& r : test::parcook({"list", "--format", "json"}).records())
-        listed.emplace(std::string(r.at("id").as_string()), std::string(r.at("summary").as_string()));
+        listed.emplace(std::string(r.at("id").as_string()),
+                       std::string(r.at("summary").as_string()));
     CHECK(readme == listed);
 }
 

@@ -35,7 +35,8 @@ TEST_CASE("generator: a pure function of (seed, index)") {
     }
     CHECK(sum / 100000 == Approx(0.5).margin(0.01));
     std::set<std::uint64_t> seen;
-    for (std::uint64_t i = 0; i < 1000; ++i) seen.insert(draw_below(5, i, 100));
+    for (std::uint64_t i = 0; i < 1000; ++i)
+        seen.insert(draw_below(5, i, 100));
     CHECK(seen.size() == 100);
 }
 
@@ -47,12 +48,14 @@ TEST_CASE("team: every member runs, blocks cover [0, n) exactly, exceptions prop
         team.run([&](unsigned m) {
             ++ran;
             auto [b, e] = block(covered.size(), size, m);
-            for (auto i = b; i < e; ++i) ++covered[i];
+            for (auto i = b; i < e; ++i)
+                ++covered[i];
         });
         CHECK(ran == size);
         CHECK(std::all_of(covered.begin(), covered.end(), [](int c) { return c == 1; }));
         CHECK_THROWS_AS(team.run([](unsigned m) {
-            if (m + 1 == 1) throw std::runtime_error("boom");
+            if (m + 1 == 1)
+                throw std::runtime_error("boom");
         }),
                         std::runtime_error);
     }
