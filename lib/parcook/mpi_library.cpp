@@ -3,6 +3,8 @@
 #include "parcook/errors.hpp"
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <fmt/format.h>
 #include <mutex>
@@ -39,6 +41,16 @@ void load_mpi() {
         *detail::mpi_function_slots[i] = fn;
     }
     loaded.store(true, std::memory_order_release);
+}
+
+// Called by the trampolines on the first MPI call of a run.
+extern "C" void parcook_mpi_autoload() {
+    try {
+        load_mpi();
+    } catch (const CannotRun& e) {
+        std::fprintf(stderr, "parcook: cannot run here: %s\n", e.what());
+        std::_Exit(exit_cannot_run);
+    }
 }
 
 bool mpi_loaded() {
