@@ -25,7 +25,8 @@ void print_version() {
     fmt::print("build      {} ({})\n", build_type(), compiler());
     fmt::print("mpi        {}\n", mpi_library_version());
     fmt::print("mpiexec    {}\n", mpiexec_path());
-    fmt::print("cuda       {}\n", have_cuda() ? "toolkit found at build time" : "no (built without the CUDA toolkit)");
+    fmt::print("cuda       {}\n",
+               have_cuda() ? "toolkit found at build time" : "no (built without the CUDA toolkit)");
     fmt::print("opencl     {}\n", have_opencl() ? "yes" : "no (built without an OpenCL loader)");
 }
 
@@ -36,13 +37,15 @@ int usage_error(const std::string& message) {
 
 std::vector<std::string> command_names() {
     std::vector<std::string> v{"list", "tour"};
-    for (const Group& g : groups()) v.push_back(g.name);
+    for (const Group& g : groups())
+        v.push_back(g.name);
     return v;
 }
 
 std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
     auto near = closest(word, candidates);
-    if (near.empty()) return fmt::format("; choose one of: {}", fmt::join(candidates, ", "));
+    if (near.empty())
+        return fmt::format("; choose one of: {}", fmt::join(candidates, ", "));
     return fmt::format("; did you mean {}?", fmt::join(near, " or "));
 }
 
@@ -63,18 +66,22 @@ void add_recipe_options(CLI::App& cmd, const Recipe& recipe,
                         std::map<std::string, std::string>& given) {
     for (const OptionSpec& spec : all_options(recipe)) {
         std::string names = "--" + spec.name;
-        if (!spec.short_name.empty()) names = "-" + spec.short_name + "," + names;
+        if (!spec.short_name.empty())
+            names = "-" + spec.short_name + "," + names;
         CLI::Option* opt = nullptr;
         if (spec.kind == OptionKind::flag) {
-            opt = cmd.add_flag_callback(names, [&given, name = spec.name] { given[name] = "true"; },
-                                        spec.help);
+            opt = cmd.add_flag_callback(
+                names, [&given, name = spec.name] { given[name] = "true"; }, spec.help);
         } else {
             opt = cmd.add_option_function<std::string>(
                 names, [&given, name = spec.name](const std::string& v) { given[name] = v; },
                 spec.help);
-            opt->type_name(describe_form(spec))->default_str(spec.default_value);
+            opt->type_name(describe_form(spec))
+                ->default_str(spec.default_value)
+                ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast); // the last one wins
         }
-        if (spec.hidden) opt->group("");
+        if (spec.hidden)
+            opt->group("");
     }
 }
 
@@ -112,7 +119,8 @@ int dispatch(const std::vector<std::string>& args) {
     // Find the command and, for a group, the recipe, to give clear errors for unknown names.
     std::vector<std::string> words;
     for (const std::string& a : args)
-        if (!a.starts_with("-")) words.push_back(a);
+        if (!a.starts_with("-"))
+            words.push_back(a);
     const bool wants_help = std::find_if(args.begin(), args.end(), [](const std::string& a) {
                                 return a == "--help" || a == "-h";
                             }) != args.end();
@@ -137,8 +145,7 @@ int dispatch(const std::vector<std::string>& args) {
     CLI::App* tour_cmd =
         app.add_subcommand("tour", "run every recipe that can run here, at small sizes");
     tour_cmd->add_option("groups", tour_groups, "only these groups");
-    tour_cmd->add_option("--timeout", tour_timeout, "time limit per recipe")
-        ->capture_default_str();
+    tour_cmd->add_option("--timeout", tour_timeout, "time limit per recipe")->capture_default_str();
     add_format_options(*tour_cmd, format, no_header);
 
     const Recipe* selected = nullptr;
@@ -147,7 +154,8 @@ int dispatch(const std::vector<std::string>& args) {
         CLI::App* gc = app.add_subcommand(g.name, g.summary);
         gc->require_subcommand(0, 1);
         for (const Recipe* r : recipes()) {
-            if (r->group != g.name) continue;
+            if (r->group != g.name)
+                continue;
             CLI::App* rc = gc->add_subcommand(r->name, r->summary);
             rc->footer("Ports: " + r->book);
             if (words.size() >= 2 && words[0] == g.name && words[1] == r->name) {
@@ -165,14 +173,16 @@ int dispatch(const std::vector<std::string>& args) {
         if (const Group* g = find_group(words[0])) {
             std::vector<std::string> in_group;
             for (const Recipe* r : recipes())
-                if (r->group == g->name) in_group.push_back(r->name);
+                if (r->group == g->name)
+                    in_group.push_back(r->name);
             if (words.size() < 2)
                 return usage_error(fmt::format("'{}' needs a recipe: one of {}", g->name,
                                                fmt::join(in_group, ", ")));
             if (!selected) {
                 std::vector<std::string> elsewhere;
                 for (const Recipe* r : recipes())
-                    if (r->name == words[1]) elsewhere.push_back(r->id());
+                    if (r->name == words[1])
+                        elsewhere.push_back(r->id());
                 std::string hint = suggestion(words[1], in_group);
                 if (!elsewhere.empty())
                     hint += fmt::format(" ({} is in {})", words[1], fmt::join(elsewhere, ", "));
@@ -192,9 +202,8 @@ int dispatch(const std::vector<std::string>& args) {
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::string context = selected ? " (see parcook " + selected->group + " " +
-                                             selected->name + " --help)"
-                                       : "";
+        std::string context =
+            selected ? " (see parcook " + selected->group + " " + selected->name + " --help)" : "";
         return usage_error(e.what() + context);
     }
 
@@ -211,8 +220,9 @@ int dispatch(const std::vector<std::string>& args) {
         const Duration timeout = parse_duration(tour_timeout, "timeout");
         return tour(tour_groups, format_of(format), timeout, !no_header);
     }
-    if (selected) return run_recipe(*selected, given, recipe_arguments(args, selected->group,
-                                                                       selected->name));
+    if (selected)
+        return run_recipe(*selected, given,
+                          recipe_arguments(args, selected->group, selected->name));
     // a bare group, or nothing at all: show the help of what was named
     std::fputs(app.help().c_str(), stderr);
     return exit_usage;

@@ -10,26 +10,32 @@ namespace parcook::app {
 int list_recipes(const std::string& group, Format format, bool header) {
     std::vector<const Recipe*> shown;
     for (const Recipe* r : recipes())
-        if (group.empty() || r->group == group) shown.push_back(r);
+        if (group.empty() || r->group == group)
+            shown.push_back(r);
     std::string out;
     switch (format) {
     case Format::json:
         for (const Recipe* r : shown)
-            out += boost::json::serialize(boost::json::object{
-                       {"id", r->id()}, {"group", r->group}, {"name", r->name},
-                       {"summary", r->summary}, {"book", r->book}}) +
+            out += boost::json::serialize(boost::json::object{{"id", r->id()},
+                                                              {"group", r->group},
+                                                              {"name", r->name},
+                                                              {"summary", r->summary},
+                                                              {"book", r->book}}) +
                    "\n";
         break;
     case Format::csv:
-        if (header) out += "id,group,name,summary,book\n";
+        if (header)
+            out += "id,group,name,summary,book\n";
         for (const Recipe* r : shown)
             out += fmt::format("{},{},{},\"{}\",\"{}\"\n", r->id(), r->group, r->name, r->summary,
                                r->book);
         break;
     case Format::text: {
         std::size_t width = 0;
-        for (const Recipe* r : shown) width = std::max(width, r->id().size());
-        for (const Recipe* r : shown) out += fmt::format("{:<{}}  {}\n", r->id(), width, r->summary);
+        for (const Recipe* r : shown)
+            width = std::max(width, r->id().size());
+        for (const Recipe* r : shown)
+            out += fmt::format("{:<{}}  {}\n", r->id(), width, r->summary);
         break;
     }
     }

@@ -21,14 +21,16 @@ struct Row {
 
 std::string last_line(const std::string& s) {
     std::string t = s;
-    while (!t.empty() && t.back() == '\n') t.pop_back();
+    while (!t.empty() && t.back() == '\n')
+        t.pop_back();
     const auto nl = t.rfind('\n');
     return nl == std::string::npos ? t : t.substr(nl + 1);
 }
 
 std::string strip_prefix(std::string s) {
     for (std::string_view p : {"parcook: cannot run here: ", "parcook: "})
-        if (s.starts_with(p)) return s.substr(p.size());
+        if (s.starts_with(p))
+            return s.substr(p.size());
     return s;
 }
 
@@ -63,7 +65,8 @@ Row run_one(const Recipe& r, Duration timeout) {
         }
         const auto& metrics = record.at("metrics").as_object();
         std::string name = std::string(record.at("headline").as_string());
-        if (name.empty() && !metrics.empty()) name = std::string(metrics.begin()->key());
+        if (name.empty() && !metrics.empty())
+            name = std::string(metrics.begin()->key());
         if (auto* m = metrics.if_contains(name)) {
             row.headline = fmt::format("{} {:.4g} {}", name, m->at("value").to_number<double>(),
                                        std::string(m->at("unit").as_string()));
@@ -88,7 +91,8 @@ int tour(const std::vector<std::string>& only, Format format, Duration timeout, 
             fmt::print(stderr, "\r\033[K[{}/{}] {}", i + 1, todo.size(), todo[i]->id());
         rows.push_back(run_one(*todo[i], timeout));
     }
-    if (progress) fmt::print(stderr, "\r\033[K");
+    if (progress)
+        fmt::print(stderr, "\r\033[K");
 
     std::size_t pass = 0, skip = 0, fail = 0, width = 6;
     for (const Row& r : rows) {
@@ -107,7 +111,8 @@ int tour(const std::vector<std::string>& only, Format format, Duration timeout, 
                                                               {"seconds", r.seconds}}) +
                    "\n";
     } else if (format == Format::csv) {
-        if (header) out += "recipe,status,detail,headline,seconds\n";
+        if (header)
+            out += "recipe,status,detail,headline,seconds\n";
         for (const Row& r : rows)
             out += fmt::format("{},{},\"{}\",\"{}\",{}\n", r.id, r.status, r.detail, r.headline,
                                r.seconds);

@@ -2,13 +2,14 @@
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
-find_package(Boost 1.81 REQUIRED COMPONENTS json)
+find_package(Boost 1.81 REQUIRED COMPONENTS json filesystem)
 find_package(Threads REQUIRED)
 
 # MPICH, pinned by name: Open MPI may own the plain mpicxx/mpiexec alternatives on the same machine.
 find_program(MPI_CXX_COMPILER NAMES mpicxx.mpich REQUIRED)
 find_program(MPIEXEC_EXECUTABLE NAMES mpiexec.mpich REQUIRED)
 find_package(MPI REQUIRED COMPONENTS CXX)
+include(${CMAKE_CURRENT_LIST_DIR}/MpiTrampolines.cmake)
 
 # Optional accelerators, reported by `parcook --version`.
 set(PARCOOK_HAVE_CUDA OFF)

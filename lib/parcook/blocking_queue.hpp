@@ -18,7 +18,8 @@ public:
     bool put(T item) {
         std::unique_lock lock(mutex_);
         not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
-        if (closed_) return false;
+        if (closed_)
+            return false;
         items_.push_back(std::move(item));
         ++unfinished_;
         not_empty_.notify_one();
@@ -29,7 +30,8 @@ public:
     std::optional<T> get() {
         std::unique_lock lock(mutex_);
         not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
-        if (items_.empty()) return std::nullopt;
+        if (items_.empty())
+            return std::nullopt;
         T item = std::move(items_.front());
         items_.pop_front();
         not_full_.notify_one();
@@ -45,7 +47,8 @@ public:
 
     void task_done() {
         std::lock_guard lock(mutex_);
-        if (--unfinished_ == 0) all_done_.notify_all();
+        if (--unfinished_ == 0)
+            all_done_.notify_all();
     }
 
     // Blocks until every item put so far has been marked task_done().

@@ -15,24 +15,39 @@ Context::Context(const Recipe& recipe, const std::map<std::string, std::string>&
     result_.recipe = recipe.id();
     for (const OptionSpec& spec : all_options(recipe)) {
         auto typed = given.find(spec.name);
-        if (typed != given.end()) given_.push_back(spec.name);
+        if (typed != given.end())
+            given_.push_back(spec.name);
         const std::string& text = typed != given.end() ? typed->second : spec.default_value;
         const auto max = static_cast<std::uint64_t>(spec.max);
         Value v;
         switch (spec.kind) {
-        case OptionKind::count: v = parse_count(text, spec.name, max); break;
-        case OptionKind::bytes: v = parse_bytes(text, spec.name, max); break;
-        case OptionKind::duration: v = parse_duration(text, spec.name); break;
-        case OptionKind::integer: v = parse_integer(text, spec.name, spec.min, spec.max); break;
-        case OptionKind::real: v = parse_real(text, spec.name); break;
-        case OptionKind::text: v = text; break;
+        case OptionKind::count:
+            v = parse_count(text, spec.name, max);
+            break;
+        case OptionKind::bytes:
+            v = parse_bytes(text, spec.name, max);
+            break;
+        case OptionKind::duration:
+            v = parse_duration(text, spec.name);
+            break;
+        case OptionKind::integer:
+            v = parse_integer(text, spec.name, spec.min, spec.max);
+            break;
+        case OptionKind::real:
+            v = parse_real(text, spec.name);
+            break;
+        case OptionKind::text:
+            v = text;
+            break;
         case OptionKind::choice:
             if (std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end())
                 throw UsageError(fmt::format("--{}: invalid value '{}': expected one of {}",
                                              spec.name, text, fmt::join(spec.choices, ", ")));
             v = text;
             break;
-        case OptionKind::flag: v = typed != given.end() && typed->second != "false"; break;
+        case OptionKind::flag:
+            v = typed != given.end() && typed->second != "false";
+            break;
         }
         values_.emplace(spec.name, std::move(v));
         kinds_.emplace(spec.name, spec.kind);
@@ -57,12 +72,11 @@ const Context::Value& Context::value(std::string_view name, OptionKind expected)
     auto it = values_.find(name);
     auto kind = kinds_.find(name);
     const bool same_storage =
-        kind != kinds_.end() &&
-        (kind->second == expected ||
-         (expected == OptionKind::text && kind->second == OptionKind::choice));
+        kind != kinds_.end() && (kind->second == expected || (expected == OptionKind::text &&
+                                                              kind->second == OptionKind::choice));
     if (it == values_.end() || !same_storage)
-        throw std::logic_error(fmt::format("recipe {} reads undeclared or mistyped option --{}",
-                                           recipe_.id(), name));
+        throw std::logic_error(
+            fmt::format("recipe {} reads undeclared or mistyped option --{}", recipe_.id(), name));
     return it->second;
 }
 
@@ -99,8 +113,13 @@ void Context::require_memory(double bytes, std::string_view option) const {
 }
 
 void Context::say(std::string_view who, std::string_view text) {
+    say(who, text, Stopwatch::clock::now());
+}
+
+void Context::say(std::string_view who, std::string_view text, Stopwatch::clock::time_point at) {
     std::lock_guard lock(say_mutex_);
-    result_.trace.push_back({clock_.seconds(), std::string(who), std::string(text)});
+    const double t = std::chrono::duration<double>(at - clock_.started()).count();
+    result_.trace.push_back({t, std::string(who), std::string(text)});
     if (common_.format == Format::text && !common_.quiet && !silenced_) {
         // One write per line, so lines from threads and child processes never tear.
         const std::string line = fmt::format("[{}] {}\n", who, text);
@@ -117,6 +136,8 @@ bool Context::check(std::string what, bool ok, std::string detail) {
     return ok;
 }
 
-Result Context::take_result() { return std::move(result_); }
+Result Context::take_result() {
+    return std::move(result_);
+}
 
 } // namespace parcook

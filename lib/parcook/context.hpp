@@ -61,6 +61,8 @@ public:
     // One human-readable line from `who`; safe from any thread. Printed at once in text
     // format (unless --quiet) and kept in the record's trace.
     void say(std::string_view who, std::string_view text);
+    // The same for a line stamped elsewhere (another process: steady_clock is system-wide).
+    void say(std::string_view who, std::string_view text, Stopwatch::clock::time_point at);
     double elapsed() const { return clock_.seconds(); } // seconds since the recipe started
 
     void param(std::string_view name, boost::json::value v) { result_.params[name] = std::move(v); }
@@ -77,7 +79,8 @@ public:
     // Runs `body` --warmup times untimed, then --repeat times timed; records and returns stats.
     template <class F>
     const Stats& measure(F&& body) {
-        for (unsigned i = 0; i < common_.warmup; ++i) body();
+        for (unsigned i = 0; i < common_.warmup; ++i)
+            body();
         std::vector<double> samples;
         samples.reserve(common_.repeat);
         for (unsigned i = 0; i < common_.repeat; ++i) {

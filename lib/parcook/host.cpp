@@ -1,5 +1,8 @@
 #include "parcook/host.hpp"
 
+#include "parcook/errors.hpp"
+#include "parcook/mpi_library.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <mpi.h>
@@ -16,14 +19,16 @@ std::uint64_t meminfo_bytes(const std::string& key) {
     std::uint64_t kib = 0;
     std::string unit;
     while (in >> name >> kib >> unit)
-        if (name == key + ":") return kib * 1024;
+        if (name == key + ":")
+            return kib * 1024;
     return 0;
 }
 
 std::string cpu_model() {
     std::ifstream in("/proc/cpuinfo");
     for (std::string line; std::getline(in, line);)
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+        if (line.rfind("model name", 0) == 0)
+            return line.substr(line.find(':') + 2);
     return "unknown";
 }
 
@@ -47,7 +52,9 @@ const HostFacts& host() {
     return facts;
 }
 
-std::uint64_t memory_available() { return meminfo_bytes("MemAvailable"); }
+std::uint64_t memory_available() {
+    return meminfo_bytes("MemAvailable");
+}
 
 std::string compiler() {
 #if defined(__clang__)
@@ -59,19 +66,39 @@ std::string compiler() {
 #endif
 }
 
-std::string build_type() { return PARCOOK_BUILD_TYPE; }
-std::string mpiexec_path() { return PARCOOK_MPIEXEC; }
-std::string version() { return PARCOOK_VERSION; }
-bool have_cuda() { return PARCOOK_HAVE_CUDA; }
-bool have_opencl() { return PARCOOK_HAVE_OPENCL; }
+std::string build_type() {
+    return PARCOOK_BUILD_TYPE;
+}
+std::string mpiexec_path() {
+    return PARCOOK_MPIEXEC;
+}
+std::string version() {
+    return PARCOOK_VERSION;
+}
+bool have_cuda() {
+    return PARCOOK_HAVE_CUDA;
+}
+bool have_opencl() {
+    return PARCOOK_HAVE_OPENCL;
+}
+
+std::string mpi_build_version() {
+    return "MPICH " MPICH_VERSION;
+}
 
 std::string mpi_library_version() {
+    try {
+        load_mpi();
+    } catch (const CannotRun& e) {
+        return e.what();
+    }
     char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
     int len = 0;
     MPI_Get_library_version(text, &len);
     std::string v(text, static_cast<std::size_t>(len));
     std::replace(v.begin(), v.end(), '\t', ' ');
-    if (auto nl = v.find('\n'); nl != std::string::npos) v.resize(nl);
+    if (auto nl = v.find('\n'); nl != std::string::npos)
+        v.resize(nl);
     return v;
 }
 

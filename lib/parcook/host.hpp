@@ -19,7 +19,8 @@ std::uint64_t memory_available(); // read fresh from /proc/meminfo
 
 std::string compiler();
 std::string build_type();
-std::string mpi_library_version(); // callable before MPI_Init: no MPI start-up cost
+std::string mpi_build_version();   // the MPICH parcook was built against: loads nothing
+std::string mpi_library_version(); // the MPICH found at run time (loads it)
 std::string mpiexec_path();        // the MPICH launcher recorded at build time
 bool have_cuda();
 bool have_opencl();

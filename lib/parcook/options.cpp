@@ -16,8 +16,8 @@ OptionSpec duration_option(std::string name, std::string def, std::string help) 
 }
 OptionSpec integer_option(std::string name, std::int64_t def, std::string help, std::int64_t min,
                           std::int64_t max) {
-    return {std::move(name), OptionKind::integer, std::to_string(def), std::move(help), {},
-            min,             max};
+    return {
+        std::move(name), OptionKind::integer, std::to_string(def), std::move(help), {}, min, max};
 }
 OptionSpec real_option(std::string name, std::string def, std::string help) {
     return {std::move(name), OptionKind::real, std::move(def), std::move(help)};
@@ -40,14 +40,22 @@ OptionSpec hidden_option(OptionSpec spec) {
 
 std::string describe_form(const OptionSpec& spec) {
     switch (spec.kind) {
-    case OptionKind::count: return "COUNT";
-    case OptionKind::bytes: return "BYTES";
-    case OptionKind::duration: return "DURATION";
-    case OptionKind::integer: return fmt::format("INT[{}..{}]", spec.min, spec.max);
-    case OptionKind::real: return "REAL";
-    case OptionKind::text: return "TEXT";
-    case OptionKind::choice: return fmt::format("{}", fmt::join(spec.choices, "|"));
-    case OptionKind::flag: return "";
+    case OptionKind::count:
+        return "COUNT";
+    case OptionKind::bytes:
+        return "BYTES";
+    case OptionKind::duration:
+        return "DURATION";
+    case OptionKind::integer:
+        return fmt::format("INT[{}..{}]", spec.min, spec.max);
+    case OptionKind::real:
+        return "REAL";
+    case OptionKind::text:
+        return "TEXT";
+    case OptionKind::choice:
+        return fmt::format("{}", fmt::join(spec.choices, "|"));
+    case OptionKind::flag:
+        return "";
     }
     return "";
 }

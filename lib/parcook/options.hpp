@@ -10,7 +10,7 @@ namespace parcook {
 enum class OptionKind { count, bytes, duration, integer, real, text, choice, flag };
 
 struct OptionSpec {
-    std::string name;          // long name without dashes: "sleep" is --sleep
+    std::string name; // long name without dashes: "sleep" is --sleep
     OptionKind kind;
     std::string default_value; // in the same form a user would type it; "" for flags
     std::string help;

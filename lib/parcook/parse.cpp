@@ -19,22 +19,26 @@ namespace {
 std::string without_underscores(std::string_view text) {
     std::string out;
     for (char c : text)
-        if (c != '_') out += c;
+        if (c != '_')
+            out += c;
     return out;
 }
 
 // Parses a non-negative decimal number with optional fraction and exponent (1e6, 2.5, 3).
 // Returns false on anything else; the value is a long double so 1e30 is detected as too big.
 bool parse_number(std::string_view s, long double& value) {
-    if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.')) return false;
+    if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.'))
+        return false;
     double v = 0;
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ptr != s.data() + s.size()) return false;
+    if (ptr != s.data() + s.size())
+        return false;
     if (ec == std::errc::result_out_of_range) {
         value = HUGE_VALL;
         return true;
     }
-    if (ec != std::errc()) return false;
+    if (ec != std::errc())
+        return false;
     value = v;
     return true;
 }
@@ -47,18 +51,22 @@ struct Suffix {
 // Splits "64KiB" into "64" and "KiB".
 std::pair<std::string_view, std::string_view> split_suffix(std::string_view s) {
     std::size_t i = s.size();
-    while (i > 0 && std::isalpha(static_cast<unsigned char>(s[i - 1]))) --i;
+    while (i > 0 && std::isalpha(static_cast<unsigned char>(s[i - 1])))
+        --i;
     return {s.substr(0, i), s.substr(i)};
 }
 
 std::uint64_t scaled(std::string_view option, std::string_view text, std::string_view form,
                      std::string_view body, long double factor, std::uint64_t max) {
     long double v = 0;
-    if (!parse_number(body, v)) bad(option, text, form);
+    if (!parse_number(body, v))
+        bad(option, text, form);
     v *= factor;
-    if (v != std::floor(v)) bad(option, text, form);
+    if (v != std::floor(v))
+        bad(option, text, form);
     if (v > static_cast<long double>(max))
-        throw UsageError(fmt::format("--{}: value '{}' is too large (at most {})", option, text, max));
+        throw UsageError(
+            fmt::format("--{}: value '{}' is too large (at most {})", option, text, max));
     return static_cast<std::uint64_t>(v);
 }
 
@@ -93,7 +101,8 @@ std::uint64_t parse_count(std::string_view text, std::string_view option, std::u
     if (!suffix.empty()) {
         auto it = std::find_if(suffixes.begin(), suffixes.end(),
                                [&](const Suffix& x) { return x.name == suffix; });
-        if (it == suffixes.end()) bad(option, text, form);
+        if (it == suffixes.end())
+            bad(option, text, form);
         factor = it->factor;
     }
     return scaled(option, text, form, body, factor, max);
@@ -121,7 +130,8 @@ std::uint64_t parse_bytes(std::string_view text, std::string_view option, std::u
     if (!suffix.empty()) {
         auto it = std::find_if(suffixes.begin(), suffixes.end(),
                                [&](const Suffix& x) { return x.name == suffix; });
-        if (it == suffixes.end()) bad(option, text, form);
+        if (it == suffixes.end())
+            bad(option, text, form);
         factor = it->factor;
     }
     return scaled(option, text, form, body, factor, max);
@@ -138,11 +148,13 @@ Duration parse_duration(std::string_view text, std::string_view option, Duration
     if (!suffix.empty()) {
         auto it = std::find_if(suffixes.begin(), suffixes.end(),
                                [&](const Suffix& x) { return x.name == suffix; });
-        if (it == suffixes.end()) bad(option, text, form);
+        if (it == suffixes.end())
+            bad(option, text, form);
         factor = it->factor;
     }
     long double v = 0;
-    if (!parse_number(body, v)) bad(option, text, form);
+    if (!parse_number(body, v))
+        bad(option, text, form);
     v *= factor;
     if (v > static_cast<long double>(max.count()))
         throw UsageError(fmt::format("--{}: '{}' is too long (at most {})", option, text,
@@ -181,12 +193,17 @@ std::string format_bytes(double bytes) {
 }
 
 std::string format_seconds(double s) {
-    if (s >= 1) return fmt::format("{:.4g} s", s);
-    if (s >= 1e-3) return fmt::format("{:.4g} ms", s * 1e3);
-    if (s >= 1e-6) return fmt::format("{:.4g} us", s * 1e6);
+    if (s >= 1)
+        return fmt::format("{:.4g} s", s);
+    if (s >= 1e-3)
+        return fmt::format("{:.4g} ms", s * 1e3);
+    if (s >= 1e-6)
+        return fmt::format("{:.4g} us", s * 1e6);
     return fmt::format("{:.4g} ns", s * 1e9);
 }
 
-double to_seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+double to_seconds(Duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 } // namespace parcook

@@ -28,8 +28,8 @@ std::int64_t parse_integer(std::string_view text, std::string_view option, std::
 
 double parse_real(std::string_view text, std::string_view option);
 
-std::string format_bytes(double bytes);      // "1.5 GiB"
-std::string format_seconds(double seconds);  // "12.3 ms"
+std::string format_bytes(double bytes);     // "1.5 GiB"
+std::string format_seconds(double seconds); // "12.3 ms"
 double to_seconds(Duration d);
 
 } // namespace parcook

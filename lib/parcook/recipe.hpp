@@ -18,7 +18,8 @@ struct Recipe {
     std::string group;   // "threads"
     std::string name;    // "lock"
     std::string summary; // one line for `parcook list`
-    std::string book;    // the book recipe it ports, e.g. "Thread synchronization with Lock [book ch.2]"
+    std::string
+        book; // the book recipe it ports, e.g. "Thread synchronization with Lock [book ch.2]"
     std::vector<OptionSpec> options;
     void (*run)(Context&);
     // Overrides of the common options' defaults, e.g. {{"n", "1e6"}, {"repeat", "3"}}.

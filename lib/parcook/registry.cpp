@@ -20,10 +20,12 @@ std::span<const Group> groups() {
                          "mpiexec -n N parcook ...)",
                          0, 1024)}},
         {"async", "Boost.Asio event loop, coroutines, futures, executors", {}},
-        {"distributed", "brokers, workers and remote calls over loopback TCP",
+        {"distributed",
+         "brokers, workers and remote calls over loopback TCP",
          {text_option("listen", "", "address to serve on, host:port"),
           text_option("connect", "", "address of a running broker or server, host:port")}},
-        {"gpu", "CUDA and OpenCL kernels",
+        {"gpu",
+         "CUDA and OpenCL kernels",
          {integer_option("device", 0, "GPU index", 0, 64),
           choice_option("api", "cuda", {"cuda", "opencl"}, "GPU programming interface")}},
     };
@@ -51,7 +53,8 @@ std::span<const Recipe* const> recipes() {
 
 const Recipe* find_recipe(std::string_view group, std::string_view name) {
     for (const Recipe* r : recipes())
-        if (r->group == group && r->name == name) return r;
+        if (r->group == group && r->name == name)
+            return r;
     return nullptr;
 }
 
@@ -77,7 +80,8 @@ std::vector<OptionSpec> common_options(const Recipe& recipe) {
     v[10].short_name = "v";
     for (const auto& [name, def] : recipe.defaults)
         for (OptionSpec& spec : v)
-            if (spec.name == name) spec.default_value = def;
+            if (spec.name == name)
+                spec.default_value = def;
     return v;
 }
 
@@ -86,7 +90,8 @@ std::vector<OptionSpec> all_options(const Recipe& recipe) {
     if (const Group* g = find_group(recipe.group)) {
         for (OptionSpec spec : g->options) {
             for (const auto& [name, def] : recipe.defaults)
-                if (spec.name == name) spec.default_value = def;
+                if (spec.name == name)
+                    spec.default_value = def;
             v.push_back(std::move(spec));
         }
     }

@@ -16,7 +16,8 @@ const Metric* Result::find_metric(std::string_view name) const {
 }
 
 const Metric* Result::headline_metric() const {
-    if (!headline.empty()) return find_metric(headline);
+    if (!headline.empty())
+        return find_metric(headline);
     return metrics.empty() ? nullptr : &metrics.front();
 }
 

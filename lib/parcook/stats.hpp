@@ -10,9 +10,10 @@ public:
     Stopwatch() : start_(clock::now()) {}
     void restart() { start_ = clock::now(); }
     double seconds() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
+    using clock = std::chrono::steady_clock;
+    clock::time_point started() const { return start_; }
 
 private:
-    using clock = std::chrono::steady_clock;
     clock::time_point start_;
 };
 

@@ -20,27 +20,34 @@ namespace {
 struct Pipe {
     int fd[2] = {-1, -1};
     Pipe() {
-        if (pipe2(fd, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+        if (pipe2(fd, O_CLOEXEC) != 0)
+            throw std::runtime_error("pipe2 failed");
     }
     ~Pipe() {
         for (int f : fd)
-            if (f >= 0) close(f);
+            if (f >= 0)
+                close(f);
     }
     void close_end(int i) {
-        if (fd[i] >= 0) close(fd[i]);
+        if (fd[i] >= 0)
+            close(fd[i]);
         fd[i] = -1;
     }
 };
 
 int status_to_code(int status) {
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return -WTERMSIG(status);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return -WTERMSIG(status);
     return -1;
 }
 
 } // namespace
 
-std::string self_exe() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+std::string self_exe() {
+    return std::filesystem::read_symlink("/proc/self/exe").string();
+}
 
 Captured run_captured(const std::vector<std::string>& argv, Duration timeout,
                       const std::string& input) {
@@ -55,7 +62,8 @@ Captured run_captured(const std::vector<std::string>& argv, Duration timeout,
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attr, 0);
     std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
 
     Captured c;
@@ -64,12 +72,13 @@ Captured run_captured(const std::vector<std::string>& argv, Duration timeout,
     const int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+    if (rc != 0)
+        throw std::runtime_error("cannot start " + argv[0]);
     in.close_end(0);
     out.close_end(1);
     err.close_end(1);
-    if (!input.empty())
-        [[maybe_unused]] auto w = write(in.fd[1], input.data(), input.size());
+    if (!input.empty()) [[maybe_unused]]
+        auto w = write(in.fd[1], input.data(), input.size());
     in.close_end(1);
 
     const double limit = to_seconds(timeout);
@@ -83,9 +92,11 @@ Captured run_captured(const std::vector<std::string>& argv, Duration timeout,
             kill(-pid, SIGKILL);
             break;
         }
-        if (poll(fds, 2, static_cast<int>(left * 1000) + 1) < 0 && errno != EINTR) break;
+        if (poll(fds, 2, static_cast<int>(left * 1000) + 1) < 0 && errno != EINTR)
+            break;
         for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
             char buf[65536];
             const ssize_t got = read(fds[i].fd, buf, sizeof buf);
             if (got > 0) {
@@ -99,7 +110,8 @@ Captured run_captured(const std::vector<std::string>& argv, Duration timeout,
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (c.timed_out) kill(-pid, SIGKILL); // leftovers of the group, e.g. grandchildren
+    if (c.timed_out)
+        kill(-pid, SIGKILL); // leftovers of the group, e.g. grandchildren
     c.exit_code = status_to_code(status);
     c.seconds = sw.seconds();
     return c;

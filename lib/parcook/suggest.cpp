@@ -20,18 +20,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::vector<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+std::vector<std::string> closest(std::string_view word,
+                                 const std::vector<std::string>& candidates) {
     std::vector<std::pair<std::size_t, std::string>> scored;
     const std::size_t limit = std::max<std::size_t>(2, word.size() / 2);
     for (const std::string& c : candidates) {
         std::size_t d = edit_distance(word, c);
-        if (c.find(word) != std::string::npos || word.find(c) != std::string::npos) d = std::min<std::size_t>(d, 1);
-        if (d <= limit) scored.emplace_back(d, c);
+        if (c.find(word) != std::string::npos || word.find(c) != std::string::npos)
+            d = std::min<std::size_t>(d, 1);
+        if (d <= limit)
+            scored.emplace_back(d, c);
     }
     std::stable_sort(scored.begin(), scored.end(),
                      [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < scored.size() && i < 3; ++i) out.push_back(scored[i].second);
+    for (std::size_t i = 0; i < scored.size() && i < 3; ++i)
+        out.push_back(scored[i].second);
     return out;
 }
 

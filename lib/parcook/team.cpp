@@ -17,10 +17,12 @@ void pin_to_cpu(std::thread::native_handle_type handle, unsigned member) {
 } // namespace
 
 Team::Team(unsigned size, bool pin) : size_(std::max(1u, size)) {
-    if (pin) pin_to_cpu(pthread_self(), 0);
+    if (pin)
+        pin_to_cpu(pthread_self(), 0);
     for (unsigned m = 1; m < size_; ++m) {
         threads_.emplace_back([this, m] { work(m); });
-        if (pin) pin_to_cpu(threads_.back().native_handle(), m);
+        if (pin)
+            pin_to_cpu(threads_.back().native_handle(), m);
     }
 }
 
@@ -53,12 +55,14 @@ void Team::run(const std::function<void(unsigned)>& body) {
         body(0);
     } catch (...) {
         std::lock_guard lock(mutex_);
-        if (!error_) error_ = std::current_exception();
+        if (!error_)
+            error_ = std::current_exception();
     }
     std::unique_lock lock(mutex_);
     done_.wait(lock, [&] { return running_ == 0; });
     body_ = nullptr;
-    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+    if (error_)
+        std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
 void Team::work(unsigned member) {
@@ -68,7 +72,8 @@ void Team::work(unsigned member) {
         {
             std::unique_lock lock(mutex_);
             start_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-            if (stopping_) return;
+            if (stopping_)
+                return;
             seen = generation_;
             body = body_;
         }
@@ -76,10 +81,12 @@ void Team::work(unsigned member) {
             (*body)(member);
         } catch (...) {
             std::lock_guard lock(mutex_);
-            if (!error_) error_ = std::current_exception();
+            if (!error_)
+                error_ = std::current_exception();
         }
         std::lock_guard lock(mutex_);
-        if (--running_ == 0) done_.notify_one();
+        if (--running_ == 0)
+            done_.notify_one();
     }
 }
 

@@ -53,7 +53,8 @@ void vector_verify(Context& ctx, VectorOp op, const std::int32_t* c, std::uint64
     for (std::uint64_t i = 0; i < n; ++i) {
         const std::int32_t want = op(vector_a(seed, i), vector_b(seed, i));
         expected += want;
-        if (c && c[i] != want && wrong++ == 0) first_wrong = i;
+        if (c && c[i] != want && wrong++ == 0)
+            first_wrong = i;
     }
     if (c)
         ctx.check("c[i] == op(a[i], b[i]) for every i", wrong == 0,
@@ -66,7 +67,8 @@ void vector_verify(Context& ctx, VectorOp op, const std::int32_t* c, std::uint64
 
 std::uint64_t pi_hits(std::uint64_t seed, std::uint64_t begin, std::uint64_t end) {
     std::uint64_t hits = 0;
-    for (std::uint64_t k = begin; k < end; ++k) hits += pi_hit(seed, k);
+    for (std::uint64_t k = begin; k < end; ++k)
+        hits += pi_hit(seed, k);
     return hits;
 }
 
@@ -86,7 +88,9 @@ void pi_verify(Context& ctx, std::uint64_t n, std::uint64_t hits) {
 
 // ---- fib-map ------------------------------------------------------------------------------
 
-std::uint64_t fib(unsigned k) { return k <= 2 ? 1 : fib(k - 1) + fib(k - 2); }
+std::uint64_t fib(unsigned k) {
+    return k <= 2 ? 1 : fib(k - 1) + fib(k - 2);
+}
 
 std::vector<OptionSpec> fib_map_options() {
     return {text_option("list", "38,37,36,35,34,33",
@@ -98,11 +102,13 @@ std::vector<unsigned> fib_tasks(const Context& ctx) {
     std::stringstream in(ctx.text("list"));
     for (std::string item; std::getline(in, item, ',');)
         list.push_back(static_cast<unsigned>(parse_integer(item, "list", 1, 50)));
-    if (list.empty()) throw UsageError("--list: expected comma-separated integers such as 38,37");
+    if (list.empty())
+        throw UsageError("--list: expected comma-separated integers such as 38,37");
     if (ctx.common().n > 100'000)
         throw UsageError("--n: fib-map repeats the list at most 100000 times");
     std::vector<unsigned> tasks;
-    for (std::uint64_t r = 0; r < ctx.common().n; ++r) tasks.insert(tasks.end(), list.begin(), list.end());
+    for (std::uint64_t r = 0; r < ctx.common().n; ++r)
+        tasks.insert(tasks.end(), list.begin(), list.end());
     return tasks;
 }
 
@@ -110,7 +116,8 @@ void fib_verify(Context& ctx, const std::vector<unsigned>& tasks,
                 const std::vector<std::uint64_t>& values) {
     auto iterative = [](unsigned k) {
         std::uint64_t a = 1, b = 1;
-        for (unsigned i = 2; i < k; ++i) b = std::exchange(a, b) + b;
+        for (unsigned i = 2; i < k; ++i)
+            b = std::exchange(a, b) + b;
         return b;
     };
     std::size_t wrong = values.size() == tasks.size() ? 0 : tasks.size();
@@ -130,9 +137,9 @@ constexpr std::string_view book_text =
 
 const std::map<std::string, std::uint64_t>& book_table() {
     static const std::map<std::string, std::uint64_t> table{
-        {"are", 6},    {"know", 6},     {"we", 6},   {"there", 5},  {"do", 3},     {"not", 3},
-        {"that", 3},   {"things", 3},   {"known", 2}, {"unknowns", 2}, {"also", 1}, {"but", 1},
-        {"is", 1},     {"knowns", 1},   {"say", 1},  {"these", 1},  {"to", 1},     {"unknown", 1}};
+        {"are", 6},  {"know", 6},   {"we", 6},    {"there", 5},    {"do", 3},   {"not", 3},
+        {"that", 3}, {"things", 3}, {"known", 2}, {"unknowns", 2}, {"also", 1}, {"but", 1},
+        {"is", 1},   {"knowns", 1}, {"say", 1},   {"these", 1},    {"to", 1},   {"unknown", 1}};
     return table;
 }
 } // namespace
@@ -145,7 +152,8 @@ std::string word_count_input(const Context& ctx) {
     const std::string& path = ctx.text("input");
     if (!path.empty()) {
         std::ifstream in(path, std::ios::binary);
-        if (!in) throw UsageError(fmt::format("--input: cannot read '{}'", path));
+        if (!in)
+            throw UsageError(fmt::format("--input: cannot read '{}'", path));
         std::ostringstream all;
         all << in.rdbuf();
         return all.str();
@@ -167,15 +175,20 @@ void count_words(std::string_view text, WordCounts& into) {
     std::string word;
     std::size_t i = 0;
     while (i < text.size()) {
-        while (i < text.size() && is_space(text[i])) ++i;
+        while (i < text.size() && is_space(text[i]))
+            ++i;
         std::size_t end = i;
-        while (end < text.size() && !is_space(text[end])) ++end;
+        while (end < text.size() && !is_space(text[end]))
+            ++end;
         std::size_t b = i, e = end;
-        while (b < e && !is_word(text[b])) ++b;
-        while (e > b && !is_word(text[e - 1])) --e;
+        while (b < e && !is_word(text[b]))
+            ++b;
+        while (e > b && !is_word(text[e - 1]))
+            --e;
         if (b < e) {
             word.assign(text.substr(b, e - b));
-            for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            for (char& c : word)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             ++into[word];
         }
         i = end;
@@ -187,8 +200,10 @@ std::vector<std::string_view> split_text(std::string_view text, std::size_t part
     std::size_t begin = 0;
     for (std::size_t p = 1; p <= parts && begin < text.size(); ++p) {
         std::size_t end = p == parts ? text.size() : std::max(begin, text.size() * p / parts);
-        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
-        if (end > begin) chunks.push_back(text.substr(begin, end - begin));
+        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
+            ++end;
+        if (end > begin)
+            chunks.push_back(text.substr(begin, end - begin));
         begin = end;
     }
     return chunks;
@@ -201,7 +216,8 @@ std::map<std::string, std::uint64_t> sorted(const WordCounts& counts) {
 std::uint64_t table_checksum(const std::map<std::string, std::uint64_t>& table) {
     std::uint64_t h = UINT64_C(0xcbf29ce484222325);
     auto mix = [&](std::string_view s) {
-        for (unsigned char c : s) h = (h ^ c) * UINT64_C(0x100000001b3);
+        for (unsigned char c : s)
+            h = (h ^ c) * UINT64_C(0x100000001b3);
     };
     for (const auto& [word, count] : table) {
         mix(word);
@@ -216,7 +232,8 @@ void word_count_verify(Context& ctx, std::string_view text,
                        const std::map<std::string, std::uint64_t>& table) {
     std::map<std::string, std::uint64_t> expected;
     if (ctx.text("input").empty()) {
-        for (const auto& [word, count] : book_table()) expected[word] = count * ctx.common().n;
+        for (const auto& [word, count] : book_table())
+            expected[word] = count * ctx.common().n;
         ctx.check("every count is n x the book's 18-word table", table == expected,
                   fmt::format("{} distinct words, expected {}", table.size(), expected.size()));
     } else {

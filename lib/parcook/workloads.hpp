@@ -62,7 +62,7 @@ void fib_verify(Context& ctx, const std::vector<unsigned>& tasks,
 // ---- word-count ---------------------------------------------------------------------------
 using WordCounts = std::unordered_map<std::string, std::uint64_t>;
 std::vector<OptionSpec> word_count_options();
-std::string word_count_input(const Context& ctx); // --input FILE, else the book text x --n
+std::string word_count_input(const Context& ctx);          // --input FILE, else the book text x --n
 void count_words(std::string_view text, WordCounts& into); // lower-case, strip punctuation
 // Splits text into at most `parts` chunks that end at whitespace.
 std::vector<std::string_view> split_text(std::string_view text, std::size_t parts);

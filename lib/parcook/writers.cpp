@@ -13,34 +13,44 @@ namespace {
 constexpr int schema_version = 1;
 
 std::string plain(const json::value& v) {
-    if (v.is_string()) return std::string(v.get_string());
-    if (v.is_double()) return fmt::format("{}", v.get_double());
+    if (v.is_string())
+        return std::string(v.get_string());
+    if (v.is_double())
+        return fmt::format("{}", v.get_double());
     return json::serialize(v);
 }
 
 std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    if (s.find_first_of(",\"\n") == std::string::npos)
+        return s;
     std::string out = "\"";
     for (char c : s) {
-        if (c == '"') out += '"';
+        if (c == '"')
+            out += '"';
         out += c;
     }
     return out + "\"";
 }
 
-std::string group_of(const std::string& id) { return id.substr(0, id.find('/')); }
-std::string name_of(const std::string& id) { return id.substr(id.find('/') + 1); }
+std::string group_of(const std::string& id) {
+    return id.substr(0, id.find('/'));
+}
+std::string name_of(const std::string& id) {
+    return id.substr(id.find('/') + 1);
+}
 
 } // namespace
 
 std::string verify_line(const Result& r) {
-    if (r.checks.empty()) return "verify: FAIL  nothing was checked";
+    if (r.checks.empty())
+        return "verify: FAIL  nothing was checked";
     std::string line = r.verified() ? "verify: PASS " : "verify: FAIL ";
     const char* sep = " ";
     for (const Check& c : r.checks) {
         if (r.verified() || !c.passed) {
             line += sep + c.what;
-            if (!c.passed && !c.detail.empty()) line += " (" + c.detail + ")";
+            if (!c.passed && !c.detail.empty())
+                line += " (" + c.detail + ")";
             sep = "; ";
         }
     }
@@ -49,8 +59,10 @@ std::string verify_line(const Result& r) {
 
 std::string to_text(const Result& r) {
     std::vector<std::pair<std::string, std::string>> rows;
-    for (const auto& [k, v] : r.params) rows.emplace_back(std::string(k), plain(v));
-    for (const auto& [k, v] : r.fields) rows.emplace_back(std::string(k), plain(v));
+    for (const auto& [k, v] : r.params)
+        rows.emplace_back(std::string(k), plain(v));
+    for (const auto& [k, v] : r.fields)
+        rows.emplace_back(std::string(k), plain(v));
     if (r.timing && !r.timing->samples.empty()) {
         const Stats& t = *r.timing;
         rows.emplace_back("time", fmt::format("median {} (min {}, max {}, sd {}, {} runs)",
@@ -58,13 +70,16 @@ std::string to_text(const Result& r) {
                                               format_seconds(t.max), format_seconds(t.stddev),
                                               t.samples.size()));
     }
-    if (r.setup_seconds > 0) rows.emplace_back("setup", format_seconds(r.setup_seconds));
+    if (r.setup_seconds > 0)
+        rows.emplace_back("setup", format_seconds(r.setup_seconds));
     for (const Metric& m : r.metrics)
         rows.emplace_back(m.name, fmt::format("{:.6g} {}", m.value, m.unit));
     std::size_t width = 0;
-    for (const auto& row : rows) width = std::max(width, row.first.size());
+    for (const auto& row : rows)
+        width = std::max(width, row.first.size());
     std::string out = r.recipe + "\n";
-    for (const auto& [k, v] : rows) out += fmt::format("  {:<{}}  {}\n", k, width, v);
+    for (const auto& [k, v] : rows)
+        out += fmt::format("  {:<{}}  {}\n", k, width, v);
     return out + verify_line(r) + "\n";
 }
 
@@ -79,28 +94,31 @@ json::object context_block() {
             {"build_type", build_type()},
             {"parcook", version()},
             {"features",
-             {{"mpi", mpi_library_version()}, {"cuda", have_cuda()}, {"opencl", have_opencl()}}}};
+             {{"mpi", mpi_build_version()}, {"cuda", have_cuda()}, {"opencl", have_opencl()}}}};
 }
 
 json::object to_json(const Result& r) {
     json::object metrics;
-    for (const Metric& m : r.metrics) metrics[m.name] = {{"value", m.value}, {"unit", m.unit}};
+    for (const Metric& m : r.metrics)
+        metrics[m.name] = {{"value", m.value}, {"unit", m.unit}};
     json::array checks;
     for (const Check& c : r.checks)
         checks.push_back({{"what", c.what}, {"passed", c.passed}, {"detail", c.detail}});
     json::array trace;
-    for (const TraceLine& t : r.trace) trace.push_back({{"t", t.t}, {"who", t.who}, {"text", t.text}});
-    json::object o{{"schema", schema_version},
-                   {"recipe", r.recipe},
-                   {"group", group_of(r.recipe)},
-                   {"name", name_of(r.recipe)},
-                   {"params", r.params},
-                   {"fields", r.fields},
+    for (const TraceLine& t : r.trace)
+        trace.push_back({{"t", t.t}, {"who", t.who}, {"text", t.text}});
+    json::object o{{"schema", schema_version},     {"recipe", r.recipe},
+                   {"group", group_of(r.recipe)},  {"name", name_of(r.recipe)},
+                   {"params", r.params},           {"fields", r.fields},
                    {"metrics", std::move(metrics)}};
     if (r.timing) {
         const Stats& t = *r.timing;
-        o["timing"] = {{"unit", "s"},        {"min", t.min},       {"median", t.median},
-                       {"mean", t.mean},     {"stddev", t.stddev}, {"max", t.max},
+        o["timing"] = {{"unit", "s"},
+                       {"min", t.min},
+                       {"median", t.median},
+                       {"mean", t.mean},
+                       {"stddev", t.stddev},
+                       {"max", t.max},
                        {"samples", json::array(t.samples.begin(), t.samples.end())}};
     }
     const Metric* headline = r.headline_metric();
@@ -109,7 +127,8 @@ json::object to_json(const Result& r) {
     o["verified"] = r.verified();
     o["checks"] = std::move(checks);
     o["trace"] = std::move(trace);
-    if (!r.ranks.empty()) o["ranks"] = r.ranks;
+    if (!r.ranks.empty())
+        o["ranks"] = r.ranks;
     o["context"] = context_block();
     return o;
 }
@@ -131,8 +150,10 @@ std::string to_csv(const Result& r, bool header) {
     }
     if (r.timing) {
         const Stats& t = *r.timing;
-        for (auto [name, value] : {std::pair{"time_min[s]", t.min}, {"time_median[s]", t.median},
-                                   {"time_mean[s]", t.mean}, {"time_stddev[s]", t.stddev},
+        for (auto [name, value] : {std::pair{"time_min[s]", t.min},
+                                   {"time_median[s]", t.median},
+                                   {"time_mean[s]", t.mean},
+                                   {"time_stddev[s]", t.stddev},
                                    {"time_max[s]", t.max}}) {
             names.emplace_back(name);
             cells.push_back(fmt::format("{}", value));
@@ -144,19 +165,24 @@ std::string to_csv(const Result& r, bool header) {
     cells.emplace_back(r.verified() ? "true" : "false");
     std::string out;
     auto line = [&](const std::vector<std::string>& v) {
-        for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + csv_cell(v[i]);
+        for (std::size_t i = 0; i < v.size(); ++i)
+            out += (i ? "," : "") + csv_cell(v[i]);
         out += "\n";
     };
-    if (header) line(names);
+    if (header)
+        line(names);
     line(cells);
     return out;
 }
 
 std::string render(const Result& r, Format format, bool header) {
     switch (format) {
-    case Format::json: return json::serialize(to_json(r)) + "\n";
-    case Format::csv: return to_csv(r, header);
-    case Format::text: return to_text(r);
+    case Format::json:
+        return json::serialize(to_json(r)) + "\n";
+    case Format::csv:
+        return to_csv(r, header);
+    case Format::text:
+        return to_text(r);
     }
     return {};
 }

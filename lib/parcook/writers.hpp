@@ -14,7 +14,7 @@ boost::json::object to_json(const Result& r); // with "schema" and the "context"
 std::string to_csv(const Result& r, bool header);
 std::string render(const Result& r, Format format, bool header); // one of the above, as text
 
-boost::json::object context_block(); // host, cores, compiler, build type, features
+boost::json::object context_block();      // host, cores, compiler, build type, features
 std::string verify_line(const Result& r); // "verify: PASS ..." / "verify: FAIL ..."
 
 } // namespace parcook

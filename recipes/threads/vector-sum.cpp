@@ -38,12 +38,14 @@ void run(Context& ctx) {
         });
     });
     std::int64_t checksum = 0;
-    for (std::int64_t p : partial) checksum += p;
+    for (std::int64_t p : partial)
+        checksum += p;
 
     workload::vector_verify(ctx, op, c.get(), n, checksum);
-    workload::report(ctx, {"vector-sum", n, threads, threads, checksum, t.median, "bandwidth",
-                           workload::vector_bytes_per_element * static_cast<double>(n) / t.median / 1e9,
-                           "GB/s"});
+    workload::report(ctx,
+                     {"vector-sum", n, threads, threads, checksum, t.median, "bandwidth",
+                      workload::vector_bytes_per_element * static_cast<double>(n) / t.median / 1e9,
+                      "GB/s"});
 }
 
 } // namespace

@@ -9,7 +9,8 @@ std::vector<boost::json::object> Run::records() const {
     std::vector<boost::json::object> v;
     std::istringstream in(out);
     for (std::string line; std::getline(in, line);)
-        if (!line.empty()) v.push_back(boost::json::parse(line).as_object());
+        if (!line.empty())
+            v.push_back(boost::json::parse(line).as_object());
     return v;
 }
 
@@ -56,7 +57,8 @@ std::vector<std::string> trace_lines(const boost::json::object& record) {
 
 bool all_checks_passed(const boost::json::object& record) {
     for (const auto& c : record.at("checks").as_array())
-        if (!c.at("passed").as_bool()) return false;
+        if (!c.at("passed").as_bool())
+            return false;
     return !record.at("checks").as_array().empty() && record.at("verified").as_bool();
 }
 

@@ -1,0 +1,308 @@
+#include "parcook/children.hpp"
+
+#include "parcook/subprocess.hpp"
+
+#include <array>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2.hpp> // header-only
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <mutex>
+#include <random>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace parcook {
+namespace bp = boost::process::v2;
+
+// ---- what a signal-triggered exit must clean up (async-signal-safe data) -------------------
+namespace {
+
+constexpr std::size_t max_children = 4096;
+constexpr std::size_t max_names = 256;
+std::array<std::atomic<pid_t>, max_children> live_children{};
+
+struct NameSlot {
+    std::atomic<bool> used{false};
+    char shm_path[200];
+    char sem_path[200];
+};
+std::array<NameSlot, max_names> live_names;
+
+void on_fatal_signal(int sig) {
+    for (auto& c : live_children)
+        if (pid_t p = c.load(); p > 0)
+            ::kill(p, SIGKILL);
+    for (auto& c : live_children)
+        if (pid_t p = c.load(); p > 0)
+            ::waitpid(p, nullptr, 0);
+    for (auto& n : live_names) {
+        if (!n.used.load())
+            continue;
+        ::unlink(n.shm_path);
+        ::unlink(n.sem_path);
+    }
+    ::_exit(128 + sig);
+}
+
+int register_child(pid_t pid) {
+    for (std::size_t i = 0; i < max_children; ++i) {
+        pid_t expected = 0;
+        if (live_children[i].compare_exchange_strong(expected, pid))
+            return static_cast<int>(i);
+    }
+    return -1; // table full: the child is still killed by its destructor, not by a signal
+}
+
+void unregister_child(int slot) {
+    if (slot >= 0)
+        live_children[static_cast<std::size_t>(slot)].store(0);
+}
+
+// The Boost.Process executor: only used to launch; waiting is plain waitpid.
+boost::asio::io_context& launch_context() {
+    static boost::asio::io_context io;
+    return io;
+}
+
+// Runs in the child between fork and exec. (Not vfork: Asio's fork notification would rebuild
+// the parent's reactor from the child, which shares its memory.)
+struct DieWithParent {
+    pid_t parent;
+    boost::system::error_code on_exec_setup(bp::posix::default_launcher&,
+                                            const bp::filesystem::path&, const char* const*) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent)
+            ::_exit(137); // the parent is already gone
+        return {};
+    }
+};
+
+} // namespace
+
+void install_cleanup_handlers() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction sa {};
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP})
+            sigaction(sig, &sa, nullptr);
+    });
+}
+
+int exit_code_of(int status) {
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return -WTERMSIG(status);
+    return -1;
+}
+
+// ---- IpcName ------------------------------------------------------------------------------
+
+IpcName::IpcName(std::string_view tag, void (*remover)(const char*))
+    : remover_(remover), slot_(-1) {
+    install_cleanup_handlers();
+    static std::atomic<unsigned> serial{0};
+    std::random_device rd;
+    name_ = fmt::format("parcook-{}-{:08x}{}-{}", ::getpid(), rd(), serial++, tag);
+    for (std::size_t i = 0; i < max_names; ++i) {
+        bool expected = false;
+        NameSlot& s = live_names[i];
+        if (s.used.load() || !s.used.compare_exchange_strong(expected, true))
+            continue;
+        fmt::format_to_n(s.shm_path, sizeof s.shm_path - 1, "/dev/shm/{}{}", name_, '\0');
+        fmt::format_to_n(s.sem_path, sizeof s.sem_path - 1, "/dev/shm/sem.{}{}", name_, '\0');
+        slot_ = static_cast<int>(i);
+        break;
+    }
+}
+
+IpcName::~IpcName() {
+    if (remover_)
+        remover_(name_.c_str());
+    if (slot_ >= 0)
+        live_names[static_cast<std::size_t>(slot_)].used.store(false);
+}
+
+// ---- Child --------------------------------------------------------------------------------
+
+struct Child::State {
+    Context* ctx;
+    std::string name;
+    ChildOptions options;
+    pid_t pid = -1;
+    int slot = -1;
+    std::optional<int> code;
+    std::jthread relay;
+
+    void relay_lines(int fd) {
+        std::string pending;
+        char buf[4096];
+        for (;;) {
+            const ssize_t got = ::read(fd, buf, sizeof buf);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                break;
+            pending.append(buf, static_cast<std::size_t>(got));
+            for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+                forward(std::string_view(pending).substr(0, nl));
+                pending.erase(0, nl + 1);
+            }
+        }
+        if (!pending.empty())
+            forward(pending);
+        ::close(fd);
+    }
+
+    // "<ns>\t<who>\t<text>" from child_say(), or any other line as the child's own text.
+    void forward(std::string_view line) {
+        const auto tab1 = line.find('\t');
+        const auto tab2 = tab1 == std::string_view::npos ? tab1 : line.find('\t', tab1 + 1);
+        long long ns = 0;
+        if (tab2 != std::string_view::npos &&
+            std::sscanf(std::string(line.substr(0, tab1)).c_str(), "%lld", &ns) == 1) {
+            const Stopwatch::clock::time_point at{std::chrono::nanoseconds(ns)};
+            ctx->say(line.substr(tab1 + 1, tab2 - tab1 - 1), line.substr(tab2 + 1), at);
+        } else {
+            ctx->say(name, line);
+        }
+    }
+
+    void reaped(int status) {
+        code = exit_code_of(status);
+        unregister_child(slot);
+        slot = -1;
+    }
+};
+
+Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
+             ChildOptions options)
+    : state_(std::make_unique<State>()) {
+    install_cleanup_handlers();
+    State& s = *state_;
+    s.ctx = &ctx;
+    s.name = std::move(name);
+    s.options = options;
+
+    std::vector<std::string> args{ctx.recipe().group, ctx.recipe().name};
+    args.insert(args.end(), role_args.begin(), role_args.end());
+    int out[2] = {-1, -1};
+    if (options.relay_output && ::pipe2(out, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe2 failed: " + std::string(std::strerror(errno)));
+    bp::process_stdio stdio{{}, {}, {}};
+    if (options.relay_output)
+        stdio.out = out[1];
+
+    boost::system::error_code ec;
+    auto launch = [&](auto&&... inits) {
+        return bp::posix::default_launcher{}(launch_context(), ec, self_exe(), args, stdio,
+                                             inits...);
+    };
+    auto proc = options.die_with_parent ? launch(DieWithParent{::getpid()}) : launch();
+    if (options.relay_output)
+        ::close(out[1]);
+    if (ec) {
+        if (options.relay_output)
+            ::close(out[0]);
+        throw std::runtime_error(fmt::format("cannot start child {}: {}", s.name, ec.message()));
+    }
+    s.pid = proc.id();
+    proc.detach(); // from here on the lifecycle is plain POSIX: waitpid and kill, like Python's
+    if (!options.detached)
+        s.slot = register_child(s.pid);
+    if (options.relay_output)
+        s.relay = std::jthread([&s, fd = out[0]] { s.relay_lines(fd); });
+}
+
+Child::Child(Child&&) noexcept = default;
+Child& Child::operator=(Child&&) noexcept = default;
+
+Child::~Child() {
+    if (!state_)
+        return;
+    if (!state_->options.detached && !state_->code) {
+        ::kill(state_->pid, SIGKILL);
+        wait();
+    }
+    if (state_->relay.joinable())
+        state_->relay.join();
+}
+
+pid_t Child::pid() const {
+    return state_->pid;
+}
+const std::string& Child::name() const {
+    return state_->name;
+}
+
+bool Child::running() {
+    if (state_->code)
+        return false;
+    int status = 0;
+    const pid_t r = ::waitpid(state_->pid, &status, WNOHANG);
+    if (r == state_->pid)
+        state_->reaped(status);
+    return r == 0;
+}
+
+int Child::wait() {
+    if (!state_->code) {
+        int status = 0;
+        pid_t r;
+        while ((r = ::waitpid(state_->pid, &status, 0)) < 0 && errno == EINTR) {
+        }
+        if (r == state_->pid)
+            state_->reaped(status);
+        else
+            state_->code = -1;
+    }
+    if (state_->relay.joinable())
+        state_->relay.join(); // all of its lines are in the trace
+    return *state_->code;
+}
+
+std::optional<int> Child::wait_for(Duration timeout) {
+    const auto deadline = Stopwatch::clock::now() + timeout;
+    auto pause = std::chrono::microseconds(50);
+    while (running()) {
+        if (Stopwatch::clock::now() >= deadline)
+            return std::nullopt;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(5000));
+    }
+    return wait();
+}
+
+void Child::request_exit() {
+    if (!state_->code)
+        ::kill(state_->pid, SIGTERM);
+}
+void Child::interrupt() {
+    if (!state_->code)
+        ::kill(state_->pid, SIGINT);
+}
+void Child::kill() {
+    if (!state_->code)
+        ::kill(state_->pid, SIGKILL);
+}
+
+// ---- child side ---------------------------------------------------------------------------
+
+void child_say(std::string_view who, std::string_view text) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        Stopwatch::clock::now().time_since_epoch())
+                        .count();
+    const std::string line = fmt::format("{}\t{}\t{}\n", ns, who, text);
+    [[maybe_unused]] auto written = ::write(STDOUT_FILENO, line.data(), line.size());
+}
+
+} // namespace parcook

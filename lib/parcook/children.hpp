@@ -1,0 +1,78 @@
+// Child processes of parcook itself and the guarantee that nothing is left behind.
+//
+// A child is the running binary re-executed with a hidden role (the analog of Python's spawn
+// start method): `parcook <group> <recipe> --role <role> ...`, started with Boost.Process v2.
+// Its trace lines travel back over a pipe into the parent's record, stamped with the time the
+// child wrote them (steady_clock is system-wide). On SIGINT, SIGTERM or SIGHUP the parent kills
+// and reaps every live child, unlinks every IPC object it registered and exits 128 + signal.
+#pragma once
+#include "parcook/context.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace parcook {
+
+// Python's Process.exitcode from a wait status: the exit status, or -signal if killed.
+int exit_code_of(int wait_status);
+
+struct ChildOptions {
+    bool relay_output = true;    // the child's child_say() lines join the parent's trace
+    bool die_with_parent = true; // PR_SET_PDEATHSIG: the child is killed if the parent dies
+    bool detached = false;       // fire and forget: not killed by cleanup, not waited for
+};
+
+class Child {
+public:
+    // Starts `parcook <group> <recipe> <role_args...>` for the running recipe. `name` tags the
+    // relayed lines when the child writes plain text instead of child_say() records.
+    Child(Context& ctx, std::string name, std::vector<std::string> role_args,
+          ChildOptions options = {});
+    ~Child(); // a child still running is killed (SIGKILL) and reaped, unless detached
+    Child(Child&&) noexcept;
+    Child& operator=(Child&&) noexcept;
+
+    pid_t pid() const;
+    const std::string& name() const;
+    bool running();                                // reaps the child if it has exited
+    int wait();                                    // Python-style exit code
+    std::optional<int> wait_for(Duration timeout); // nothing if still running at the timeout
+    void request_exit();                           // SIGTERM (Python's terminate())
+    void interrupt();                              // SIGINT
+    void kill();                                   // SIGKILL (Python's kill())
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+// --- in a child role ---------------------------------------------------------------------
+// One trace line to the parent: "<steady ns>\t<who>\t<text>\n" in a single write.
+void child_say(std::string_view who, std::string_view text);
+
+// --- IPC objects that are removed on every exit path ---------------------------------------
+// A name unique to this run ("parcook-<pid>-<random>-<tag>", valid for shm, message queues and
+// named semaphores). While it lives, a signal-triggered exit unlinks /dev/shm/<name> and
+// /dev/shm/sem.<name>; its destructor calls `remover` (e.g. shared_memory_object::remove).
+class IpcName {
+public:
+    IpcName(std::string_view tag, void (*remover)(const char* name));
+    ~IpcName();
+    IpcName(const IpcName&) = delete;
+    IpcName& operator=(const IpcName&) = delete;
+    const std::string& str() const { return name_; }
+    const char* c_str() const { return name_.c_str(); }
+
+private:
+    std::string name_;
+    void (*remover_)(const char*);
+    int slot_;
+};
+
+// Installs the SIGINT/SIGTERM/SIGHUP cleanup handlers (idempotent; Child and IpcName call it).
+void install_cleanup_handlers();
+
+} // namespace parcook
