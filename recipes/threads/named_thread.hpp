@@ -6,6 +6,7 @@
 //   default_thread_name()   the next "Thread-<n>" (n = 1, 2, ... per process, as in Python).
 //   Thread                  Thread(name, target) then start() and join(), like Python's Thread;
 //                           subclasses override run(). An empty name takes the default name.
+//                           Not copyable or movable: keep Threads in a deque, or by pointer.
 //
 // Inside a Thread, this_thread_name() is set before run() starts, and the OS thread name is
 // set too (pthread_setname_np, first 15 characters) so debuggers and `top -H` show it.
@@ -21,6 +22,7 @@
 #include <exception>
 #include <functional>
 #include <pthread.h>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -61,6 +63,8 @@ public:
     const std::string& name() const { return name_; }
 
     void start() {
+        if (thread_.joinable())
+            throw std::logic_error("Thread::start: " + name_ + " is running");
         thread_ = std::jthread([this](std::stop_token stop) {
             detail::name_of_this_thread() = name_;
             ::pthread_setname_np(::pthread_self(), name_.substr(0, 15).c_str());
