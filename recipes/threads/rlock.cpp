@@ -3,10 +3,12 @@
 // and Box::remove() take the box's std::recursive_mutex and call Box::execute(), which takes it
 // a second time. An adder thread puts --items items in the box one at a time while a remover
 // takes as many out, each sleeping --sleep after each step; the box ends empty.
-// --plain swaps in a non-recursive std::timed_mutex: execute()'s nested acquisition can then
-// never succeed. Python's Lock would hang for ever there, and relocking a std::mutex from its
-// owner is undefined behaviour, so execute() takes the plain lock with try_lock_for(--timeout):
-// each thread reports "would deadlock" and stops instead of hanging.
+// --plain swaps in a plain lock: execute()'s nested acquisition can then never succeed, and
+// Python's Lock would hang for ever there. execute() waits --timeout instead, and each thread
+// reports "would deadlock" and stops.
+// Deviation from COOKBOOK: the plain lock is Python's Lock as it is, a lock without an owner (a
+// std::binary_semaphore), not a std::timed_mutex. A thread that owns a std::mutex or a
+// std::timed_mutex may not lock it again, even with try_lock_for: that is undefined behaviour.
 #include "named_thread.hpp"
 #include "parcook/context.hpp"
 
@@ -14,10 +16,23 @@
 #include <atomic>
 #include <fmt/format.h>
 #include <mutex>
+#include <semaphore>
 #include <type_traits>
 
 namespace parcook {
 namespace {
+
+// Python's Lock: a binary semaphore, so any thread may wait for it, its holder included.
+class PlainLock {
+public:
+    void lock() { free_.acquire(); }
+    void unlock() { free_.release(); }
+    bool try_lock() { return free_.try_acquire(); }
+    bool try_lock_for(Duration d) { return free_.try_acquire_for(d); }
+
+private:
+    std::binary_semaphore free_{1};
+};
 
 // Thrown when a thread cannot take again, within the timeout, the plain lock it already holds.
 struct WouldDeadlock {};
@@ -45,7 +60,7 @@ public:
     }
 
 private:
-    // A recursive mutex counts the owner's acquisitions. A plain one would make its owner wait
+    // A recursive mutex counts its owner's acquisitions. A plain lock would make its holder wait
     // for ever, so that wait is bounded by the timeout and reported.
     std::unique_lock<Mutex> take_again() {
         if constexpr (std::is_same_v<Mutex, std::recursive_mutex>) {
@@ -113,9 +128,9 @@ void run(Context& ctx) {
         throw UsageError("--items: --plain needs at least 1 item");
     ctx.param("items", items);
     ctx.param("sleep_s", to_seconds(sleep));
-    ctx.param("lock", plain ? "std::timed_mutex" : "std::recursive_mutex");
+    ctx.param("lock", plain ? "std::binary_semaphore" : "std::recursive_mutex");
 
-    const int total = plain ? fill_and_empty<std::timed_mutex>(ctx, items, sleep, timeout)
+    const int total = plain ? fill_and_empty<PlainLock>(ctx, items, sleep, timeout)
                             : fill_and_empty<std::recursive_mutex>(ctx, items, sleep, timeout);
     ctx.field("total_items", total);
     ctx.check("final total is 0", total == 0, fmt::format("{} items remain", total));
@@ -142,7 +157,7 @@ extern const Recipe threads_rlock{
     .options = {integer_option("items", 5, "items the adder puts in and the remover takes out", 0,
                                1000000),
                 duration_option("sleep", "5s", "sleep after each add or remove"),
-                flag_option("plain", "use a non-recursive std::timed_mutex instead"),
+                flag_option("plain", "use a plain, non-recursive lock instead"),
                 duration_option("timeout", "1s", "with --plain: how long a lock request waits")},
     .run = run,
     .tour_args = {"--sleep", "10ms"},
