@@ -159,7 +159,7 @@ extern const Recipe threads_subclass{
                 duration_option("stop-after", "0",
                                 "ask both threads to stop after this long (default: never)")},
     .run = run,
-    .tour_args = {"--delay", "10ms"},
+    .tour_args = {"--delay", "20ms"},
 };
 
 } // namespace parcook

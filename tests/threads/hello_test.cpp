@@ -21,7 +21,7 @@ std::size_t line_of(const std::vector<std::string>& texts, const std::string& te
 
 TEST_CASE("threads/hello: count messages and main ends its work before the thread ends") {
     for (std::string count : {"1", "4"}) {
-        auto r = record_of({"threads", "hello", "--count", count, "--interval", "30ms"});
+        auto r = record_of({"threads", "hello", "--count", count, "--interval", "50ms"});
         CHECK(all_checks_passed(r));
         const auto texts = trace_texts(r);
         const auto lines = trace_lines(r);

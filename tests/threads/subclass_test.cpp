@@ -36,25 +36,25 @@ std::size_t line_of(const boost::json::object& r, const std::string& text) {
 } // namespace
 
 TEST_CASE("threads/subclass: Thread-1 stamps every delay and Thread-2 every two then main exits") {
-    auto r = record_of({"threads", "subclass", "--delay", "30ms"});
+    auto r = record_of({"threads", "subclass", "--delay", "50ms"});
     CHECK(all_checks_passed(r));
     const auto one = stamp_times(r, "Thread-1"), two = stamp_times(r, "Thread-2");
     CHECK(one.size() == 6); // Starting + 5 stamps
     CHECK(two.size() == 6);
-    check_spacing(one, 0.030);
-    check_spacing(two, 0.060);
+    check_spacing(one, 0.050);
+    check_spacing(two, 0.100);
     CHECK(line_of(r, "Exiting Thread-1") < line_of(r, "Exiting Thread-2"));
     CHECK(trace_lines(r).back() == "MainThread: Exiting Main Thread");
 }
 
 TEST_CASE("threads/subclass: --stop-after stops both threads early through their stop_token") {
-    auto r = record_of({"threads", "subclass", "--delay", "30ms", "--stop-after", "100ms"});
+    auto r = record_of({"threads", "subclass", "--delay", "50ms", "--stop-after", "150ms"});
     CHECK(all_checks_passed(r));
     const auto one = stamp_times(r, "Thread-1"), two = stamp_times(r, "Thread-2");
     CHECK(one.size() < 6);
     CHECK(two.size() < 6);
-    check_spacing(one, 0.030);
-    check_spacing(two, 0.060);
+    check_spacing(one, 0.050);
+    check_spacing(two, 0.100);
     const auto stop = line_of(r, "asking both threads to stop");
     CHECK(stop < line_of(r, "Exiting Thread-1"));
     CHECK(stop < line_of(r, "Exiting Thread-2"));
