@@ -1,0 +1,53 @@
+// threads/fib-map: the shared task-parallel workload, naive Fibonacci over an uneven list, on
+// std::threads. Ports the wiki's Pool().map(fib, [38..33]) (COOKBOOK section 4).
+// Shows: dynamic scheduling. The tasks are unequal (fib(38) is 40 % of the work), so instead of
+// cutting the list into static blocks each member of a thread team takes the next index from one
+// shared atomic counter until the list is exhausted; results land at their input position, so the
+// output order is the input order whatever thread computed what. `-t 1` is the serial baseline.
+#include "parcook/context.hpp"
+#include "parcook/team.hpp"
+#include "parcook/workloads.hpp"
+
+#include <atomic>
+#include <boost/json/value_from.hpp>
+#include <numeric>
+
+namespace parcook {
+namespace {
+
+void run(Context& ctx) {
+    const std::vector<unsigned> tasks = workload::fib_tasks(ctx); // validates --list and --n
+    const unsigned threads = ctx.common().threads;
+
+    Team team(threads);
+    std::vector<std::uint64_t> values(tasks.size());
+    const Stats& t = ctx.measure([&] {
+        std::atomic<std::size_t> next{0}; // the next task nobody has taken yet
+        team.run([&](unsigned) {
+            for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < tasks.size();)
+                values[i] = workload::fib(tasks[i]);
+        });
+    });
+
+    workload::fib_verify(ctx, tasks, values);
+    const std::uint64_t checksum = std::accumulate(values.begin(), values.end(), std::uint64_t{0});
+    workload::report(ctx, {"fib-map", ctx.common().n, threads, tasks.size(),
+                           boost::json::value_from(values), t.median, "tasks_per_second",
+                           static_cast<double>(tasks.size()) / t.median, "tasks/s"});
+    ctx.field("checksum", checksum);
+}
+
+} // namespace
+
+extern const Recipe threads_fib_map{
+    .group = "threads",
+    .name = "fib-map",
+    .summary = "naive Fibonacci over an uneven task list, dynamic scheduling on a thread team",
+    .book = "Process pool over Fibonacci (shared workload fib-map) [wiki]",
+    .options = workload::fib_map_options(),
+    .run = run,
+    .defaults = {{"n", "1"}, {"repeat", "3"}},
+    .tour_args = {"--list", "30,29,28,27,26,25", "--n", "4", "--repeat", "2"},
+};
+
+} // namespace parcook
