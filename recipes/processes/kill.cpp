@@ -61,7 +61,10 @@ void run(Context& ctx) {
     ctx.check("the child never printed \"Finished function\"", !finished);
     ctx.param("signal", how.c_str());
     ctx.field("exit_code", code);
-    ctx.field("alive", boost::json::array{seen[0], seen[1], seen[2], seen[3]});
+    boost::json::array flags;
+    for (bool flag : seen)
+        flags.emplace_back(flag);
+    ctx.field("alive", flags);
 }
 
 } // namespace
