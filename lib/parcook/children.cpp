@@ -163,18 +163,12 @@ struct Child::State {
         ::close(fd);
     }
 
-    // "<ns>\t<who>\t<text>" from child_say(), or any other line as the child's own text.
+    // A child_say() line keeps its stamp; any other line is the child's own text.
     void forward(std::string_view line) {
-        const auto tab1 = line.find('\t');
-        const auto tab2 = tab1 == std::string_view::npos ? tab1 : line.find('\t', tab1 + 1);
-        long long ns = 0;
-        if (tab2 != std::string_view::npos &&
-            std::sscanf(std::string(line.substr(0, tab1)).c_str(), "%lld", &ns) == 1) {
-            const Stopwatch::clock::time_point at{std::chrono::nanoseconds(ns)};
-            ctx->say(line.substr(tab1 + 1, tab2 - tab1 - 1), line.substr(tab2 + 1), at);
-        } else {
+        if (auto said = parse_child_line(line))
+            ctx->say(said->who, said->text, said->at);
+        else
             ctx->say(name, line);
-        }
     }
 
     void reaped(int status) {
@@ -195,23 +189,27 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
 
     std::vector<std::string> args{ctx.recipe().group, ctx.recipe().name};
     args.insert(args.end(), role_args.begin(), role_args.end());
+    const bool relay = options.relay_output && !options.detached;
     int out[2] = {-1, -1};
-    if (options.relay_output && ::pipe2(out, O_CLOEXEC) != 0)
+    if (relay && ::pipe2(out, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe2 failed: " + std::string(std::strerror(errno)));
-    bp::process_stdio stdio{{}, {}, {}};
-    if (options.relay_output)
-        stdio.out = out[1];
 
     boost::system::error_code ec;
-    auto launch = [&](auto&&... inits) {
-        return bp::posix::default_launcher{}(launch_context(), ec, self_exe(), args, stdio,
-                                             inits...);
+    auto launch = [&](auto&& stdio) {
+        bp::posix::default_launcher launcher;
+        return options.die_with_parent ? launcher(launch_context(), ec, self_exe(), args, stdio,
+                                                  DieWithParent{::getpid()})
+                                       : launcher(launch_context(), ec, self_exe(), args, stdio);
     };
-    auto proc = options.die_with_parent ? launch(DieWithParent{::getpid()}) : launch();
-    if (options.relay_output)
+    // A detached child belongs to no one: it holds none of the parent's pipes or terminal, so
+    // whoever reads the parent's output sees its end when the parent exits.
+    auto proc = options.detached
+                    ? launch(bp::process_stdio{nullptr, nullptr, nullptr})
+                    : launch(bp::process_stdio{{}, relay ? out[1] : STDOUT_FILENO, {}});
+    if (relay)
         ::close(out[1]);
     if (ec) {
-        if (options.relay_output)
+        if (relay)
             ::close(out[0]);
         throw std::runtime_error(fmt::format("cannot start child {}: {}", s.name, ec.message()));
     }
@@ -219,7 +217,7 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
     proc.detach(); // from here on the lifecycle is plain POSIX: waitpid and kill, like Python's
     if (!options.detached)
         s.slot = register_child(s.pid);
-    if (options.relay_output)
+    if (relay)
         s.relay = std::jthread([&s, fd = out[0]] { s.relay_lines(fd); });
 }
 
@@ -297,12 +295,24 @@ void Child::kill() {
 
 // ---- child side ---------------------------------------------------------------------------
 
-void child_say(std::string_view who, std::string_view text) {
+void child_say(std::string_view who, std::string_view text, int fd) {
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                         Stopwatch::clock::now().time_since_epoch())
                         .count();
     const std::string line = fmt::format("{}\t{}\t{}\n", ns, who, text);
-    [[maybe_unused]] auto written = ::write(STDOUT_FILENO, line.data(), line.size());
+    [[maybe_unused]] auto written = ::write(fd, line.data(), line.size());
+}
+
+std::optional<ChildLine> parse_child_line(std::string_view line) {
+    const auto tab1 = line.find('\t');
+    const auto tab2 = tab1 == std::string_view::npos ? tab1 : line.find('\t', tab1 + 1);
+    long long ns = 0;
+    if (tab2 == std::string_view::npos ||
+        std::sscanf(std::string(line.substr(0, tab1)).c_str(), "%lld", &ns) != 1)
+        return std::nullopt;
+    return ChildLine{Stopwatch::clock::time_point{std::chrono::nanoseconds(ns)},
+                     std::string(line.substr(tab1 + 1, tab2 - tab1 - 1)),
+                     std::string(line.substr(tab2 + 1))};
 }
 
 } // namespace parcook

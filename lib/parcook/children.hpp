@@ -22,7 +22,8 @@ int exit_code_of(int wait_status);
 struct ChildOptions {
     bool relay_output = true;    // the child's child_say() lines join the parent's trace
     bool die_with_parent = true; // PR_SET_PDEATHSIG: the child is killed if the parent dies
-    bool detached = false;       // fire and forget: not killed by cleanup, not waited for
+    bool detached = false;       // fire and forget: not killed by cleanup, not waited for,
+                                 // stdin/stdout/stderr on /dev/null (nothing is relayed)
 };
 
 class Child {
@@ -50,8 +51,16 @@ private:
 };
 
 // --- in a child role ---------------------------------------------------------------------
-// One trace line to the parent: "<steady ns>\t<who>\t<text>\n" in a single write.
-void child_say(std::string_view who, std::string_view text);
+// One trace line to the parent: "<steady ns>\t<who>\t<text>\n" in a single write, to stdout
+// (which the parent relays) or to `fd` (e.g. a log file that detached children append to).
+void child_say(std::string_view who, std::string_view text, int fd = 1);
+
+// A line written by child_say(), read back; nothing if the line has another form.
+struct ChildLine {
+    Stopwatch::clock::time_point at;
+    std::string who, text;
+};
+std::optional<ChildLine> parse_child_line(std::string_view line);
 
 // --- IPC objects that are removed on every exit path ---------------------------------------
 // A name unique to this run ("parcook-<pid>-<random>-<tag>", valid for shm, message queues and

@@ -1,0 +1,235 @@
+// processes/manager: "How to manage a state between processes" [book ch.3].
+// Shows: one dictionary shared by many processes. --children workers each run the book's
+// worker(d, k, 2k), then the parent prints "Results: {0: 0, 1: 2, ...}". Two ways to share it:
+//   --impl shm     the dictionary itself lives in shared memory: an interprocess map in a
+//                  managed_shared_memory segment, guarded by an interprocess_mutex;
+//   --impl server  Python's way: a manager process owns the dictionary and the workers send it
+//                  requests over a UNIX socket (Boost.Asio), one line each.
+// Every entry also records the pid that wrote it. Names (segment, socket) are unique per run.
+// Book issues: the sample output shows "key = K value = V" lines the code never prints, and the
+// text names things (taskWorker, value, d) that are not in the code.
+#include "parcook/children.hpp"
+#include "parcook/context.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/interprocess/allocators/allocator.hpp>
+#include <boost/interprocess/containers/map.hpp>
+#include <boost/interprocess/managed_shared_memory.hpp>
+#include <boost/interprocess/sync/interprocess_mutex.hpp>
+#include <boost/interprocess/sync/scoped_lock.hpp>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace parcook {
+namespace {
+namespace ip = boost::interprocess;
+namespace asio = boost::asio;
+using local = asio::local::stream_protocol;
+
+struct Entry {
+    int value;
+    pid_t writer;
+};
+using Dict = std::map<int, Entry>;
+
+// ---- --impl shm: the dictionary in shared memory -------------------------------------------
+using ShmAlloc =
+    ip::allocator<std::pair<const int, Entry>, ip::managed_shared_memory::segment_manager>;
+struct SharedDict {
+    ip::interprocess_mutex mutex;
+    ip::map<int, Entry, std::less<int>, ShmAlloc> map;
+    explicit SharedDict(const ShmAlloc& alloc) : map(std::less<int>(), alloc) {}
+};
+
+void shm_worker(const std::string& name, int key, int value) {
+    ip::managed_shared_memory shm(ip::open_only, name.c_str());
+    SharedDict& d = *shm.find<SharedDict>("dict").first;
+    ip::scoped_lock lock(d.mutex);
+    d.map.insert_or_assign(key, Entry{value, ::getpid()});
+}
+
+// ---- --impl server: a manager process owns the dictionary ----------------------------------
+// One request per connection: "set <key> <value> <pid>", "dump" or "shutdown"; the reply is
+// "ok" or the dictionary, one "<key> <value> <pid>" line per entry.
+void serve(const std::string& path) {
+    asio::io_context io;
+    local::acceptor acceptor(io, local::endpoint(path));
+    Dict dict;
+    for (bool serving = true; serving;) {
+        local::socket peer(io);
+        acceptor.accept(peer);
+        asio::streambuf in;
+        asio::read_until(peer, in, '\n');
+        std::istream request(&in);
+        std::string verb;
+        request >> verb;
+        std::string reply = "ok\n";
+        if (verb == "set") {
+            int key = 0;
+            Entry e{};
+            request >> key >> e.value >> e.writer;
+            dict.insert_or_assign(key, e);
+        } else if (verb == "dump") {
+            reply.clear();
+            for (const auto& [key, e] : dict)
+                reply += fmt::format("{} {} {}\n", key, e.value, e.writer);
+        } else {
+            serving = verb != "shutdown";
+        }
+        asio::write(peer, asio::buffer(reply));
+    }
+}
+
+// Sends one request and returns the reply. The manager may still be starting: retry until
+// `patience` runs out.
+std::string request(const std::string& path, const std::string& line, Duration patience) {
+    asio::io_context io;
+    local::socket s(io);
+    const auto deadline = Stopwatch::clock::now() + patience;
+    for (boost::system::error_code ec;; ec.clear()) {
+        s.connect(local::endpoint(path), ec);
+        if (!ec)
+            break;
+        if (Stopwatch::clock::now() > deadline)
+            throw std::runtime_error(fmt::format("manager at {}: {}", path, ec.message()));
+        s.close();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    asio::write(s, asio::buffer(line + "\n"));
+    std::string reply;
+    boost::system::error_code ec;
+    asio::read(s, asio::dynamic_buffer(reply), ec); // until the manager closes
+    return reply;
+}
+
+Dict parse_dump(const std::string& text) {
+    Dict d;
+    std::istringstream in(text);
+    for (int key; in >> key;) {
+        Entry e{};
+        in >> e.value >> e.writer;
+        d[key] = e;
+    }
+    return d;
+}
+
+constexpr auto patience = std::chrono::seconds(10);
+
+void worker(Context& ctx) {
+    const int key = static_cast<int>(ctx.integer("key")), value = 2 * key;
+    if (ctx.text("impl") == "shm")
+        shm_worker(ctx.text("ipc"), key, value);
+    else
+        request(ctx.text("ipc"), fmt::format("set {} {} {}", key, value, ::getpid()), patience);
+    child_say(fmt::format("worker-{}", key), fmt::format("d[{}] = {}", key, value));
+}
+
+// Starts the workers, all before joining any, and returns their exit codes.
+std::vector<int> run_workers(Context& ctx, const std::string& ipc) {
+    std::vector<Child> workers;
+    for (std::int64_t k = 0; k < ctx.integer("children"); ++k)
+        workers.emplace_back(ctx, fmt::format("worker-{}", k),
+                             std::vector<std::string>{"--role", "worker", "--impl",
+                                                      ctx.text("impl"), "--ipc", ipc, "--key",
+                                                      std::to_string(k)});
+    std::vector<int> codes;
+    for (Child& w : workers)
+        codes.push_back(w.wait());
+    return codes;
+}
+
+void unlink_socket(const char* name) {
+    ::unlink(fmt::format("/dev/shm/{}", name).c_str());
+}
+
+void run(Context& ctx) {
+    const std::string& role = ctx.text("role");
+    if (role == "worker")
+        worker(ctx);
+    if (role == "manager")
+        serve(ctx.text("ipc"));
+    if (!role.empty())
+        throw ExitNow{0};
+
+    Dict dict;
+    std::vector<int> codes;
+    std::string ipc_name;
+    if (ctx.text("impl") == "shm") {
+        IpcName name("manager", [](const char* n) { ip::shared_memory_object::remove(n); });
+        ip::managed_shared_memory shm(ip::create_only, name.c_str(),
+                                      64 * 1024 +
+                                          256 * static_cast<std::size_t>(ctx.integer("children")));
+        SharedDict& d = *shm.construct<SharedDict>("dict")(shm.get_segment_manager());
+        codes = run_workers(ctx, name.str());
+        for (const auto& [key, e] : d.map)
+            dict[key] = e;
+        ipc_name = name.str();
+    } else {
+        IpcName name("manager", unlink_socket); // the socket file lives in /dev/shm
+        const std::string path = "/dev/shm/" + name.str();
+        Child manager(ctx, "manager", {"--role", "manager", "--ipc", path});
+        request(path, "dump", patience); // the manager is serving
+        codes = run_workers(ctx, path);
+        dict = parse_dump(request(path, "dump", patience));
+        request(path, "shutdown", patience);
+        codes.push_back(manager.wait());
+        ipc_name = name.str();
+    }
+
+    std::vector<std::string> shown;
+    boost::json::object result;
+    std::set<pid_t> writers;
+    bool right = true;
+    for (const auto& [key, e] : dict) {
+        shown.push_back(fmt::format("{}: {}", key, e.value));
+        result[std::to_string(key)] = e.value;
+        writers.insert(e.writer);
+        right = right && e.value == 2 * key;
+    }
+    ctx.say("main", fmt::format("Results: {{{}}}", fmt::join(shown, ", ")));
+
+    const auto n = ctx.integer("children");
+    ctx.check(fmt::format("keys exactly 0..{}, each with value 2 x key", n - 1),
+              right && static_cast<std::int64_t>(dict.size()) == n &&
+                  (dict.empty() || (dict.begin()->first == 0 && dict.rbegin()->first == n - 1)),
+              fmt::format("{} keys", dict.size()));
+    ctx.check("each entry written by a distinct child process",
+              static_cast<std::int64_t>(writers.size()) == n && !writers.contains(::getpid()),
+              fmt::format("{} distinct writers", writers.size()));
+    ctx.check("every child exited with code 0",
+              std::all_of(codes.begin(), codes.end(), [](int c) { return c == 0; }),
+              fmt::format("exit codes {}", fmt::join(codes, " ")));
+    ctx.param("impl", ctx.text("impl").c_str());
+    ctx.param("children", n);
+    ctx.field("result", result);
+    ctx.field("ipc", boost::json::array{ipc_name.c_str()});
+}
+
+} // namespace
+
+extern const Recipe processes_manager{
+    .group = "processes",
+    .name = "manager",
+    .summary = "many processes fill one shared dictionary (shared memory or a manager process)",
+    .book = "How to manage a state between processes [book ch.3]",
+    .options = {choice_option("impl", "shm", {"shm", "server"},
+                              "dictionary in shared memory, or held by a manager process"),
+                integer_option("children", 10, "how many worker processes", 1, 256),
+                hidden_option(text_option("role", "", "internal: the part this process plays")),
+                hidden_option(text_option("ipc", "", "internal: segment name or socket path")),
+                hidden_option(integer_option("key", 0, "internal: the worker's key", 0, 255))},
+    .run = run,
+    .tour_args = {"--impl", "server"},
+};
+
+} // namespace parcook

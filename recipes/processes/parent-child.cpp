@@ -1,0 +1,178 @@
+// processes/parent-child: parent and child scripts [wiki].
+// Shows: independent OS processes started in the background run concurrently. The parent
+// starts --children copies of the child program (parcook with --role child), which prints
+// "starting work", sleeps, "work work work work work", sleeps, "done working". By default the
+// parent waits for all, and the total is about one child's time, not five. --detach returns at
+// once and the children finish on their own, appending their lines to --log. --shell starts
+// each child the wiki's way, through `/bin/sh -c "... &"`; the shell returns at once, so the
+// parent can only follow the children through --log.
+// Book issues: Python 2 print statements; the parent never waits, leaving orphans.
+#include "parcook/children.hpp"
+#include "parcook/context.hpp"
+#include "parcook/subprocess.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2.hpp>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <thread>
+#include <unistd.h>
+
+namespace parcook {
+namespace {
+
+constexpr std::string_view lines[] = {"starting work", "work work work work work", "done working"};
+
+// The wiki's child.py; each line also goes to the --log file when there is one.
+void child(Context& ctx) {
+    const std::string who = fmt::format("child-{}", ctx.integer("index"));
+    const std::string& log = ctx.text("log");
+    const int fd = log.empty() ? -1 : ::open(log.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    for (std::size_t i = 0; i < std::size(lines); ++i) {
+        if (i > 0)
+            std::this_thread::sleep_for(ctx.duration("sleep"));
+        child_say(who, lines[i]);
+        if (fd >= 0)
+            child_say(who, lines[i], fd);
+    }
+    throw ExitNow{0};
+}
+
+std::vector<ChildLine> read_log(const std::string& path) {
+    std::vector<ChildLine> v;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);)
+        if (auto said = parse_child_line(line))
+            v.push_back(*said);
+    return v;
+}
+
+std::size_t count_done(const std::vector<ChildLine>& log) {
+    return static_cast<std::size_t>(std::count_if(
+        log.begin(), log.end(), [](const ChildLine& l) { return l.text == lines[2]; }));
+}
+
+std::string sh_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+// The wiki's os.system("python child.py &"): the shell puts the child in the background and
+// returns at once; the child's output goes to /dev/null, its lines to the log.
+int start_through_shell(const std::vector<std::string>& args) {
+    std::string command = sh_quote(self_exe());
+    for (const std::string& a : args)
+        command += " " + sh_quote(a);
+    boost::asio::io_context io;
+    namespace bp = boost::process::v2;
+    bp::process sh(io, "/bin/sh", {"-c", command + " >/dev/null 2>&1 &"},
+                   bp::process_stdio{nullptr, nullptr, nullptr});
+    return sh.wait();
+}
+
+void run(Context& ctx) {
+    if (ctx.text("role") == "child")
+        child(ctx);
+    const auto count = static_cast<std::size_t>(ctx.integer("children"));
+    const Duration sleep = ctx.duration("sleep");
+    const bool detach = ctx.flag("detach"), shell = ctx.flag("shell");
+    const std::string& log = ctx.text("log");
+    if ((detach || shell) && log.empty())
+        throw UsageError(fmt::format("--log: needed with --{} (the children report through it)",
+                                     shell ? "shell" : "detach"));
+    if (!log.empty() && !std::ofstream(log, std::ios::trunc))
+        throw UsageError(fmt::format("--log: cannot write '{}'", log));
+
+    std::vector<Child> children;
+    std::vector<int> codes;
+    for (std::size_t i = 0; i < count; ++i) {
+        std::vector<std::string> args{"--role",  "child",
+                                      "--index", std::to_string(i + 1),
+                                      "--sleep", fmt::format("{}ns", sleep.count())};
+        if (!log.empty())
+            args.insert(args.end(), {"--log", log});
+        if (shell) {
+            args.insert(args.begin(), {ctx.recipe().group, ctx.recipe().name});
+            codes.push_back(start_through_shell(args));
+        } else {
+            children.emplace_back(
+                ctx, fmt::format("child-{}", i + 1), std::move(args),
+                ChildOptions{.relay_output = true, .die_with_parent = !detach, .detached = detach});
+        }
+    }
+    ctx.param("children", static_cast<std::int64_t>(count));
+    ctx.param("detach", detach);
+    ctx.param("shell", shell);
+
+    if (detach) {
+        const std::size_t done = count_done(read_log(log));
+        ctx.say("parent",
+                fmt::format("returning now; {} children go on, writing to {}", count, log));
+        ctx.check("the parent returns before any child has finished", done == 0,
+                  fmt::format("{} \"done working\" lines already in the log", done));
+        return;
+    }
+    for (Child& c : children)
+        codes.push_back(c.wait());
+    if (shell) { // follow the children through the log, then take their lines into the trace
+        const auto deadline = Stopwatch::clock::now() + 2 * sleep + std::chrono::seconds(10);
+        std::vector<ChildLine> said;
+        while (count_done(said = read_log(log)) < count && Stopwatch::clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        for (const ChildLine& l : said)
+            ctx.say(l.who, l.text, l.at);
+    }
+
+    // Each child's lines in order, and when each one started and finished.
+    std::map<std::string, std::vector<std::string>> by_child;
+    std::vector<double> starts, ends;
+    for (const TraceLine& line : ctx.result().trace) {
+        if (!line.who.starts_with("child-"))
+            continue;
+        by_child[line.who].push_back(line.text);
+        if (line.text == lines[0])
+            starts.push_back(line.t);
+        if (line.text == lines[2])
+            ends.push_back(line.t);
+    }
+    const std::vector<std::string> expected(std::begin(lines), std::end(lines));
+    const bool in_order = by_child.size() == count &&
+                          std::all_of(by_child.begin(), by_child.end(),
+                                      [&](const auto& c) { return c.second == expected; });
+    ctx.check(fmt::format("{} child lines, each child's three in order", 3 * count), in_order,
+              fmt::format("{} children reported", by_child.size()));
+    const bool overlap = starts.size() == count && ends.size() == count &&
+                         *std::max_element(starts.begin(), starts.end()) <
+                             *std::min_element(ends.begin(), ends.end());
+    ctx.check("the children's lifetimes overlap (every child started before any finished)",
+              count < 2 || overlap);
+    ctx.check(shell ? "every shell exited with code 0" : "every child exited with code 0",
+              std::all_of(codes.begin(), codes.end(), [](int c) { return c == 0; }),
+              fmt::format("exit codes {}", fmt::join(codes, " ")));
+}
+
+} // namespace
+
+extern const Recipe processes_parent_child{
+    .group = "processes",
+    .name = "parent-child",
+    .summary = "a parent starts five independent child programs that run concurrently",
+    .book = "parent and child scripts [wiki]",
+    .options = {integer_option("children", 5, "how many child programs", 1, 64),
+                duration_option("sleep", "1s", "each of the child's two pauses"),
+                flag_option("detach", "return at once; the children finish on their own"),
+                flag_option("shell", "start each child through /bin/sh -c \"... &\""),
+                text_option("log", "",
+                            "file the children append their lines to (needed with "
+                            "--detach and --shell; truncated first)"),
+                hidden_option(text_option("role", "", "internal: the part this process plays")),
+                hidden_option(integer_option("index", 0, "internal: the child's number", 0, 64))},
+    .run = run,
+    .tour_args = {"--sleep", "100ms"},
+};
+
+} // namespace parcook
