@@ -2,6 +2,7 @@
 
 #include "parcook/subprocess.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -35,13 +36,28 @@ struct NameSlot {
 };
 std::array<NameSlot, max_names> live_names;
 
+std::atomic<bool> exiting{false}; // a fatal signal arrived: start no more children
+
 void on_fatal_signal(int sig) {
-    for (auto& c : live_children)
-        if (pid_t p = c.load(); p > 0)
+    exiting.store(true);
+    // Kill and reap every registered child. Another thread may be starting one right now (a
+    // pool replacing a dead worker), so passes repeat until one finds nobody new; a child that
+    // slips past the last pass still dies with this process (PR_SET_PDEATHSIG).
+    pid_t handled[max_children];
+    std::size_t count = 0;
+    for (bool found = true; found;) {
+        found = false;
+        for (auto& c : live_children) {
+            const pid_t p = c.load();
+            if (p <= 0 || std::find(handled, handled + count, p) != handled + count)
+                continue;
             ::kill(p, SIGKILL);
-    for (auto& c : live_children)
-        if (pid_t p = c.load(); p > 0)
-            ::waitpid(p, nullptr, 0);
+            ::waitpid(p, nullptr, 0); // ECHILD if a thread of ours reaped it first
+            if (count < max_children)
+                handled[count++] = p;
+            found = true;
+        }
+    }
     for (auto& n : live_names) {
         if (!n.used.load())
             continue;
@@ -83,6 +99,35 @@ struct DieWithParent {
         return {};
     }
 };
+
+// Runs in the child between fork and exec: gives it the descriptors of ChildOptions::fds. Each
+// source is first copied above every target, so one binding cannot overwrite another's source.
+struct BindFds {
+    const std::vector<std::pair<int, int>>* fds;
+    boost::system::error_code on_setup(bp::posix::default_launcher& launcher,
+                                       const bp::filesystem::path&, const char* const*) {
+        for (const auto& bound : *fds)
+            launcher.fd_whitelist.push_back(bound.first);
+        return {};
+    }
+    boost::system::error_code on_exec_setup(bp::posix::default_launcher&,
+                                            const bp::filesystem::path&, const char* const*) {
+        constexpr std::size_t most = 16;
+        int high[most];
+        const std::size_t count = std::min(fds->size(), most);
+        for (std::size_t i = 0; i < count; ++i)
+            if ((high[i] = ::fcntl((*fds)[i].second, F_DUPFD_CLOEXEC, 64)) < 0)
+                return {errno, boost::system::system_category()};
+        for (std::size_t i = 0; i < count; ++i)
+            if (::dup2(high[i], (*fds)[i].first) < 0) // the copy made by dup2 is not close-on-exec
+                return {errno, boost::system::system_category()};
+        return {};
+    }
+};
+
+// Boost.Process announces each fork to the launching io_context, which is not thread-safe:
+// children started from several threads (a pool restarting workers) launch one at a time.
+std::mutex launch_mutex;
 
 } // namespace
 
@@ -163,13 +208,7 @@ struct Child::State {
         ::close(fd);
     }
 
-    // A child_say() line keeps its stamp; any other line is the child's own text.
-    void forward(std::string_view line) {
-        if (auto said = parse_child_line(line))
-            ctx->say(said->who, said->text, said->at);
-        else
-            ctx->say(name, line);
-    }
+    void forward(std::string_view line) { relay_line(*ctx, name, line); }
 
     void reaped(int status) {
         code = exit_code_of(status);
@@ -187,6 +226,10 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
     s.name = std::move(name);
     s.options = options;
 
+    if (options.fds.size() > 16)
+        throw std::invalid_argument("Child: at most 16 inherited descriptors");
+    if (exiting.load())
+        throw std::runtime_error("not starting " + s.name + ": parcook is exiting");
     std::vector<std::string> args{ctx.recipe().group, ctx.recipe().name};
     args.insert(args.end(), role_args.begin(), role_args.end());
     const bool relay = options.relay_output && !options.detached;
@@ -196,10 +239,13 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
 
     boost::system::error_code ec;
     auto launch = [&](auto&& stdio) {
+        std::lock_guard lock(launch_mutex);
         bp::posix::default_launcher launcher;
-        return options.die_with_parent ? launcher(launch_context(), ec, self_exe(), args, stdio,
-                                                  DieWithParent{::getpid()})
-                                       : launcher(launch_context(), ec, self_exe(), args, stdio);
+        return options.die_with_parent
+                   ? launcher(launch_context(), ec, self_exe(), args, stdio,
+                              BindFds{&s.options.fds}, DieWithParent{::getpid()})
+                   : launcher(launch_context(), ec, self_exe(), args, stdio,
+                              BindFds{&s.options.fds});
     };
     // A detached child belongs to no one: it holds none of the parent's pipes or terminal, so
     // whoever reads the parent's output sees its end when the parent exits.
@@ -291,6 +337,13 @@ void Child::interrupt() {
 void Child::kill() {
     if (!state_->code)
         ::kill(state_->pid, SIGKILL);
+}
+
+void relay_line(Context& ctx, std::string_view fallback_who, std::string_view line) {
+    if (auto said = parse_child_line(line))
+        ctx.say(said->who, said->text, said->at);
+    else
+        ctx.say(fallback_who, line);
 }
 
 // ---- child side ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace parcook {
@@ -20,10 +21,15 @@ namespace parcook {
 int exit_code_of(int wait_status);
 
 struct ChildOptions {
-    bool relay_output = true;    // the child's child_say() lines join the parent's trace
-    bool die_with_parent = true; // PR_SET_PDEATHSIG: the child is killed if the parent dies
-    bool detached = false;       // fire and forget: not killed by cleanup, not waited for,
-                                 // stdin/stdout/stderr on /dev/null (nothing is relayed)
+    bool relay_output = true; // the child's child_say() lines join the parent's trace
+    // PR_SET_PDEATHSIG: the child is killed if the parent dies. Linux ties this to the thread
+    // that started the child, so start children from threads that outlive them.
+    bool die_with_parent = true;
+    bool detached = false; // fire and forget: not killed by cleanup, not waited for,
+                           // stdin/stdout/stderr on /dev/null (nothing is relayed)
+    // Descriptors the child inherits: {number in the child, descriptor here}, e.g. {0, pipe_read}
+    // makes a pipe its stdin. Use 0 and 3, 4, ... (every other descriptor is closed in the child).
+    std::vector<std::pair<int, int>> fds{};
 };
 
 class Child {
@@ -61,6 +67,10 @@ struct ChildLine {
     std::string who, text;
 };
 std::optional<ChildLine> parse_child_line(std::string_view line);
+// The parent's side: adds a line written by child_say() to ctx's trace with the child's time
+// stamp (any other line becomes `fallback_who`'s text). Child does this for its own children;
+// it is public for children started another way (e.g. fork()).
+void relay_line(Context& ctx, std::string_view fallback_who, std::string_view line);
 
 // --- IPC objects that are removed on every exit path ---------------------------------------
 // A name unique to this run ("parcook-<pid>-<random>-<tag>", valid for shm, message queues and

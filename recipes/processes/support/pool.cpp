@@ -1,0 +1,530 @@
+// The machinery behind processes/pool.hpp: worker processes, the frames on their pipes, one
+// feeder thread per worker that hands it work, and what happens when a worker dies or hangs.
+#include "processes/pool.hpp"
+
+#include "parcook/children.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <mutex>
+#include <optional>
+#include <poll.h>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+
+namespace parcook {
+namespace pool {
+namespace {
+
+constexpr int results_fd = 3; // a worker's results go here; its tasks arrive on stdin
+constexpr std::string_view worker_role = "pool-worker";
+constexpr Duration start_limit = std::chrono::seconds(30); // to start and say "ready"
+constexpr Duration stop_limit = std::chrono::seconds(10);  // to exit once its input has ended
+constexpr std::uint64_t largest_frame = std::uint64_t{1} << 34;
+
+unsigned this_worker = 0;
+
+// ---- frames: an 8-byte length, then the payload ---------------------------------------------
+using TimePoint = Stopwatch::clock::time_point;
+
+bool write_all(int fd, const char* data, std::size_t size) { // false: the reader is gone
+    while (size > 0) {
+        const ssize_t put = ::write(fd, data, size);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return false;
+        data += put;
+        size -= static_cast<std::size_t>(put);
+    }
+    return true;
+}
+
+bool send_frame(int fd, std::string_view payload) {
+    const std::uint64_t size = payload.size();
+    return write_all(fd, reinterpret_cast<const char*>(&size), sizeof size) &&
+           write_all(fd, payload.data(), payload.size());
+}
+
+enum class Got { frame, closed, timed_out };
+
+Got read_exact(int fd, char* data, std::size_t size, std::optional<TimePoint> deadline) {
+    while (size > 0) {
+        if (deadline) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline - Stopwatch::clock::now())
+                    .count();
+            if (left <= 0)
+                return Got::timed_out;
+            pollfd p{fd, POLLIN, 0};
+            const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, INT_MAX)));
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready == 0)
+                return Got::timed_out;
+        }
+        const ssize_t got = ::read(fd, data, size);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return Got::closed;
+        data += got;
+        size -= static_cast<std::size_t>(got);
+    }
+    return Got::frame;
+}
+
+Got read_frame(int fd, std::string& payload, std::optional<TimePoint> deadline = {}) {
+    std::uint64_t size = 0;
+    if (Got g = read_exact(fd, reinterpret_cast<char*>(&size), sizeof size, deadline);
+        g != Got::frame)
+        return g;
+    if (size > largest_frame)
+        return Got::closed; // not our protocol: treat the worker as gone
+    payload.resize(size);
+    return read_exact(fd, payload.data(), size, deadline);
+}
+
+// A request starts with this header, then `count` encoded items; a reply starts with a Reply,
+// then the encoded results (or the error message).
+struct Request {
+    std::uint32_t task, count;
+    std::uint64_t first_item;
+    std::int64_t crash_at, hang_at; // index in this chunk, or -1
+};
+struct Reply {
+    std::uint32_t failed;
+};
+
+// ---- the worker's side ----------------------------------------------------------------------
+[[noreturn]] void crash() {
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    std::abort();
+}
+
+[[noreturn]] void hang() {
+    for (;;)
+        ::pause();
+}
+
+std::string serve_one(std::span<const Task> tasks, std::string_view in) {
+    const auto request = take<Request>(in);
+    std::string reply;
+    put(reply, Reply{0});
+    std::uint32_t j = 0;
+    try {
+        for (; j < request.count; ++j) {
+            if (j == request.crash_at)
+                crash();
+            if (j == request.hang_at)
+                hang();
+            tasks[request.task].run(in, reply);
+        }
+    } catch (const std::exception& e) {
+        reply.clear();
+        put(reply, Reply{1});
+        reply += fmt::format("item {}: {}", request.first_item + j, e.what());
+    }
+    return reply;
+}
+
+// ---- the parent's side ----------------------------------------------------------------------
+// A descriptor that closes itself.
+struct Fd {
+    int fd = -1;
+    Fd() = default;
+    explicit Fd(int f) : fd(f) {}
+    Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+    Fd& operator=(Fd&& o) noexcept {
+        std::swap(fd, o.fd);
+        return *this;
+    }
+    ~Fd() {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+std::pair<Fd, Fd> make_pipe() {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) != 0)
+        throw std::runtime_error(fmt::format("pipe2: {}", std::strerror(errno)));
+    return {Fd(p[0]), Fd(p[1])};
+}
+
+std::string describe_exit(int code) {
+    if (code >= 0)
+        return fmt::format("exited with code {}", code);
+    const char* name = ::sigabbrev_np(-code);
+    return fmt::format("was killed by SIG{} (exit code {})", name ? name : "?", code);
+}
+
+std::string describe_items(const std::vector<std::uint64_t>& items) {
+    if (items.empty())
+        return "no item";
+    if (items.size() == 1)
+        return fmt::format("item {}", items.front());
+    return fmt::format("items {}..{}", items.front(), items.back());
+}
+
+} // namespace
+
+std::vector<OptionSpec> options(std::vector<OptionSpec> recipe_options) {
+    std::vector<OptionSpec> pool_options{
+        duration_option("timeout", "0",
+                        "longest a worker may spend on one chunk before it is killed (0: no "
+                        "limit)"),
+        integer_option("retries", 1, "times a chunk lost with its worker is run again", 0, 100),
+        hidden_option(text_option("role", "", "internal: the part this process plays")),
+        hidden_option(integer_option("worker", 0, "internal: the worker's place", 0, 1023)),
+        hidden_option(integer_option("crash-on", -1,
+                                     "test: the worker that first gets item K "
+                                     "aborts",
+                                     -1, INT64_MAX)),
+        hidden_option(integer_option("hang-on", -1,
+                                     "test: the worker that first gets item K "
+                                     "hangs",
+                                     -1, INT64_MAX)),
+    };
+    recipe_options.insert(recipe_options.end(), pool_options.begin(), pool_options.end());
+    return recipe_options;
+}
+
+unsigned worker_index() {
+    return this_worker;
+}
+
+void serve_if_worker(Context& ctx, std::span<const Task> tasks) {
+    if (ctx.text("role") != worker_role)
+        return;
+    this_worker = static_cast<unsigned>(ctx.integer("worker"));
+    ::signal(SIGPIPE, SIG_IGN); // a parent that went away shows as a failed write
+    child_say(fmt::format("worker-{}", this_worker), fmt::format("ready, pid {}", ::getpid()));
+    if (!send_frame(results_fd, {}))
+        throw ExitNow{1};
+    std::string request;
+    while (read_frame(STDIN_FILENO, request) == Got::frame)
+        if (!send_frame(results_fd, serve_one(tasks, request)))
+            throw ExitNow{1};
+    throw ExitNow{0}; // the pool closed our input: done
+}
+
+} // namespace pool
+
+// ---- ProcessPool ------------------------------------------------------------------------------
+using pool::Fault;
+using pool::Got;
+
+struct ProcessPool::Impl {
+    struct Job {
+        std::size_t task;
+        std::uint64_t first_item;
+        std::size_t count;
+        std::string arguments;
+        int worker; // any_worker or the one that must run it
+        bool bound; // belongs to that worker: never re-run on a replacement
+        std::promise<std::string> reply;
+        unsigned attempts = 0;
+
+        std::vector<std::uint64_t> items() const {
+            std::vector<std::uint64_t> v(count);
+            for (std::size_t i = 0; i < count; ++i)
+                v[i] = first_item + i;
+            return v;
+        }
+    };
+
+    // One place in the pool: the worker process there now and our ends of its two pipes.
+    // Only its feeder thread touches it once the pool is running.
+    struct Slot {
+        std::optional<Child> child;
+        pool::Fd tasks, results;
+        std::atomic<pid_t> pid{0};
+    };
+
+    Context& ctx;
+    std::span<const pool::Task> tasks;
+    Duration timeout;
+    unsigned retries;
+    std::int64_t crash_on, hang_on;
+    std::atomic<bool> crash_sent{false}, hang_sent{false};
+    double start_seconds = 0;
+    std::atomic<unsigned> restarts{0};
+
+    std::vector<Slot> slots;
+    std::mutex mutex; // guards the queues, closing and faults
+    std::condition_variable wakeup;
+    std::deque<Job> shared;
+    std::vector<std::deque<Job>> own;
+    bool closing = false;
+    std::vector<Fault> faults;
+    std::vector<std::jthread> feeders;
+
+    Impl(Context& c, std::span<const pool::Task> t, unsigned workers)
+        : ctx(c), tasks(t), timeout(c.duration("timeout")),
+          retries(static_cast<unsigned>(c.integer("retries"))), crash_on(c.integer("crash-on")),
+          hang_on(c.integer("hang-on")), slots(workers), own(workers) {}
+
+    // ---- one worker's life ----
+    void launch(unsigned w) {
+        auto [task_read, task_write] = pool::make_pipe();
+        auto [result_read, result_write] = pool::make_pipe();
+        Slot& s = slots[w];
+        ChildOptions options;
+        options.fds = {{0, task_read.fd}, {pool::results_fd, result_write.fd}};
+        s.child.emplace(ctx, fmt::format("worker-{}", w),
+                        std::vector<std::string>{"--role", std::string(pool::worker_role),
+                                                 "--worker", std::to_string(w)},
+                        options);
+        s.tasks = std::move(task_write);
+        s.results = std::move(result_read);
+        s.pid = s.child->pid();
+    }
+
+    void await_ready(unsigned w) {
+        std::string hello;
+        if (pool::read_frame(slots[w].results.fd, hello,
+                             Stopwatch::clock::now() + pool::start_limit) == Got::frame)
+            return;
+        const pid_t pid = slots[w].pid;
+        const int code = bury(w, true);
+        throw std::runtime_error(fmt::format("worker {} (pid {}) did not start: it {}", w, pid,
+                                             pool::describe_exit(code)));
+    }
+
+    // Waits for a worker that is gone (or kills it first); returns its exit code.
+    int bury(unsigned w, bool kill) {
+        Slot& s = slots[w];
+        if (kill)
+            s.child->kill();
+        const int code = s.child->wait();
+        s.child.reset();
+        s.tasks = {};
+        s.results = {};
+        return code;
+    }
+
+    std::int64_t inject(std::int64_t item, std::atomic<bool>& sent, const Job& job) {
+        if (item < 0 || static_cast<std::uint64_t>(item) < job.first_item ||
+            static_cast<std::uint64_t>(item) >= job.first_item + job.count || sent.exchange(true))
+            return -1;
+        return item - static_cast<std::int64_t>(job.first_item);
+    }
+
+    enum class Outcome { done, died, timed_out };
+
+    Outcome exchange(unsigned w, Job& job, std::string& reply) {
+        Slot& s = slots[w];
+        if (!s.child) { // the last one died: its replacement starts now
+            launch(w);
+            await_ready(w);
+            ++restarts;
+        }
+        std::string request;
+        pool::put(request, pool::Request{static_cast<std::uint32_t>(job.task),
+                                         static_cast<std::uint32_t>(job.count), job.first_item,
+                                         inject(crash_on, crash_sent, job),
+                                         inject(hang_on, hang_sent, job)});
+        request += job.arguments;
+        if (!pool::send_frame(s.tasks.fd, request))
+            return Outcome::died;
+        std::optional<pool::TimePoint> deadline;
+        if (timeout.count() > 0)
+            deadline = Stopwatch::clock::now() + timeout;
+        switch (pool::read_frame(s.results.fd, reply, deadline)) {
+        case Got::frame:
+            return Outcome::done;
+        case Got::timed_out:
+            return Outcome::timed_out;
+        case Got::closed:
+            break;
+        }
+        return Outcome::died;
+    }
+
+    void deliver(Job& job, const std::string& reply) {
+        std::string_view in = reply;
+        if (pool::take<pool::Reply>(in).failed)
+            job.reply.set_exception(std::make_exception_ptr(pool::TaskError(std::string(in))));
+        else
+            job.reply.set_value(std::string(in));
+    }
+
+    void report(Fault fault) {
+        std::string what = fmt::format("worker {} (pid {}) {}", fault.worker, fault.pid,
+                                       pool::describe_exit(fault.exit_code));
+        if (fault.reason == "timed out")
+            what = fmt::format("worker {} (pid {}) overran --timeout {} on {} and was killed "
+                               "(exit code {})",
+                               fault.worker, fault.pid, format_seconds(to_seconds(timeout)),
+                               pool::describe_items(fault.items), fault.exit_code);
+        else if (!fault.items.empty())
+            what += fmt::format(" while running {}", pool::describe_items(fault.items));
+        if (!fault.items.empty())
+            what += fault.rerun ? ": running them again on a new worker" : ": LOST";
+        ctx.say("pool", what);
+        std::lock_guard lock(mutex);
+        faults.push_back(std::move(fault));
+    }
+
+    // Runs one job on worker w until it is done, failed in the task, or lost.
+    void run(unsigned w, Job& job) {
+        for (;;) {
+            std::string reply;
+            Outcome outcome;
+            try {
+                outcome = exchange(w, job, reply);
+            } catch (const std::exception&) { // no replacement worker could start
+                job.reply.set_exception(std::current_exception());
+                return;
+            }
+            if (outcome == Outcome::done)
+                return deliver(job, reply);
+            const pid_t pid = slots[w].pid;
+            const int code = bury(w, outcome == Outcome::timed_out);
+            const bool rerun = !job.bound && job.attempts < retries;
+            report({w, pid, code, outcome == Outcome::timed_out ? "timed out" : "died", job.items(),
+                    rerun});
+            if (!rerun) {
+                job.reply.set_exception(std::make_exception_ptr(
+                    pool::TaskLost(fmt::format("{} lost: worker {} (pid {}) {} after {} attempt(s)",
+                                               pool::describe_items(job.items()), w, pid,
+                                               pool::describe_exit(code), job.attempts + 1),
+                                   job.items(), code)));
+                return;
+            }
+            ++job.attempts;
+        }
+    }
+
+    std::optional<Job> next(unsigned w) {
+        std::unique_lock lock(mutex);
+        wakeup.wait(lock, [&] { return !own[w].empty() || !shared.empty() || closing; });
+        auto& queue = !own[w].empty() ? own[w] : shared;
+        if (queue.empty())
+            return std::nullopt; // closing, and nothing is left
+        Job job = std::move(queue.front());
+        queue.pop_front();
+        return job;
+    }
+
+    // Closes the worker's input; it finishes and exits. Anything but exit code 0 is a fault.
+    void retire(unsigned w) {
+        Slot& s = slots[w];
+        if (!s.child)
+            return;
+        const pid_t pid = s.pid;
+        s.tasks = {};
+        std::optional<int> code = s.child->wait_for(pool::stop_limit);
+        if (!code)
+            code = bury(w, true);
+        else
+            bury(w, false);
+        if (*code != 0)
+            report({w, pid, *code, "exited badly", {}, false});
+    }
+
+    void feed(unsigned w) {
+        sigset_t pipe_signal; // writing to a dead worker must fail with EPIPE, not kill us
+        sigemptyset(&pipe_signal);
+        sigaddset(&pipe_signal, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+        while (std::optional<Job> job = next(w))
+            run(w, *job);
+        retire(w);
+    }
+};
+
+ProcessPool::ProcessPool(Context& ctx, std::span<const pool::Task> tasks, unsigned workers)
+    : impl_(std::make_unique<Impl>(ctx, tasks, workers ? workers : ctx.common().workers)) {
+    Stopwatch sw;
+    for (unsigned w = 0; w < size(); ++w) // launched one after another, ready in parallel
+        impl_->launch(w);
+    for (unsigned w = 0; w < size(); ++w)
+        impl_->await_ready(w);
+    impl_->start_seconds = sw.seconds();
+    for (unsigned w = 0; w < size(); ++w)
+        impl_->feeders.emplace_back([this, w] { impl_->feed(w); });
+}
+
+ProcessPool::~ProcessPool() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->closing = true;
+    }
+    impl_->wakeup.notify_all();
+    impl_->feeders.clear(); // joins: every worker has exited and been waited for
+    boost::json::array faults;
+    for (const Fault& f : impl_->faults) {
+        boost::json::array items(f.items.begin(), f.items.end());
+        faults.push_back(boost::json::object{{"worker", f.worker},
+                                             {"pid", f.pid},
+                                             {"exit_code", f.exit_code},
+                                             {"reason", f.reason},
+                                             {"items", std::move(items)},
+                                             {"rerun", f.rerun}});
+    }
+    impl_->ctx.field("faults", std::move(faults));
+}
+
+unsigned ProcessPool::size() const {
+    return static_cast<unsigned>(impl_->slots.size());
+}
+
+double ProcessPool::start_seconds() const {
+    return impl_->start_seconds;
+}
+
+std::vector<pid_t> ProcessPool::worker_pids() const {
+    std::vector<pid_t> pids;
+    for (const auto& s : impl_->slots)
+        pids.push_back(s.pid);
+    return pids;
+}
+
+std::vector<pool::Fault> ProcessPool::faults() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->faults;
+}
+
+unsigned ProcessPool::restarts() const {
+    return impl_->restarts;
+}
+
+std::size_t ProcessPool::find(void (*function)()) const {
+    for (std::size_t i = 0; i < impl_->tasks.size(); ++i)
+        if (impl_->tasks[i].function == function)
+            return i;
+    throw std::logic_error("ProcessPool: this function is not in the pool's task table");
+}
+
+std::size_t ProcessPool::default_chunk(std::size_t items) const {
+    const std::size_t parts = 4 * std::size_t{size()}; // Python: divmod(len, 4 * workers)
+    return std::max<std::size_t>(1, items / parts + (items % parts ? 1 : 0));
+}
+
+std::future<std::string> ProcessPool::submit(std::size_t task, std::uint64_t first_item,
+                                             std::size_t count, std::string arguments, int worker,
+                                             bool bound) {
+    Impl::Job job{task, first_item, count, std::move(arguments), worker, bound, {}};
+    auto reply = job.reply.get_future();
+    {
+        std::lock_guard lock(impl_->mutex);
+        (worker == any_worker ? impl_->shared : impl_->own[static_cast<unsigned>(worker)])
+            .push_back(std::move(job));
+    }
+    impl_->wakeup.notify_all();
+    return reply;
+}
+
+} // namespace parcook
