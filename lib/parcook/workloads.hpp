@@ -25,10 +25,13 @@ inline std::int32_t vector_a(std::uint64_t seed, std::uint64_t i) {
 inline std::int32_t vector_b(std::uint64_t seed, std::uint64_t i) {
     return static_cast<std::int32_t>(draw_below(seed, 2 * i + 1, 100));
 }
-// --op add: c = a + b; --op saxpy: c = 2a + 5b (the book's linear combination).
+// --op add: c = a + b; --op saxpy: c = 2a + 5b (the book's linear combination). Also callable
+// in CUDA kernels.
 struct VectorOp {
     std::int32_t alpha, beta;
-    std::int32_t operator()(std::int32_t a, std::int32_t b) const { return alpha * a + beta * b; }
+    PARCOOK_HD std::int32_t operator()(std::int32_t a, std::int32_t b) const {
+        return alpha * a + beta * b;
+    }
 };
 VectorOp vector_op(const Context& ctx);
 std::vector<OptionSpec> vector_sum_options();

@@ -1,0 +1,37 @@
+// What the two halves of gpu/vector-sum share: the recipe and its CUDA half live in
+// recipes/gpu/vector-sum.cu, the OpenCL half in vector-sum-opencl.cpp beside this file.
+#pragma once
+#include "parcook/workloads.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace parcook::gpu {
+
+struct PassTimes {
+    double kernel;     // seconds, device events around the kernel alone
+    double end_to_end; // seconds, device events from the first copy in to the end of the copy out
+};
+
+// One GPU API with its device chosen, its kernel ready and its buffers allocated for n elements.
+class VectorSumDevice {
+public:
+    virtual ~VectorSumDevice() = default;
+    // One pass of the book's host program: copy a and b in, run c = op(a, b), copy c out.
+    virtual PassTimes pass() = 0;
+
+    std::int32_t *a = nullptr, *b = nullptr, *c = nullptr; // host arrays (pinned where possible)
+    std::string name;                                      // the device, as the API names it
+    std::optional<double> peak_gbs;        // its memory bandwidth, where the API tells it
+    std::uint64_t threads = 0, groups = 0; // the launch: work-items and work-groups
+};
+
+// Both throw CannotRun when the API (at build time), its driver or a device is missing, and
+// UsageError for a --device that does not exist or an --n the device cannot hold.
+std::unique_ptr<VectorSumDevice> open_cuda(unsigned device, workload::VectorOp op, std::uint64_t n);
+std::unique_ptr<VectorSumDevice> open_opencl(unsigned device, workload::VectorOp op,
+                                             std::uint64_t n);
+
+} // namespace parcook::gpu

@@ -1,0 +1,90 @@
+#include "parcook/host.hpp"
+#include "support/run.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+using Catch::Matchers::Contains;
+
+namespace parcook::test {
+namespace {
+
+bool check_passed(const boost::json::object& record, std::string_view rule) {
+    for (const auto& c : record.at("checks").as_array())
+        if (c.at("what").as_string() == rule)
+            return c.at("passed").as_bool();
+    return false;
+}
+
+// The rule of the shared workload: every element checked, and the same checksum as the threads
+// member for the same --n, --seed and --op.
+void check_vector_sum(const boost::json::object& gpu, const std::string& n, const std::string& op) {
+    INFO("n " << n << ", op " << op);
+    CHECK(all_checks_passed(gpu));
+    CHECK(check_passed(gpu, "c[i] == op(a[i], b[i]) for every i"));
+    CHECK(check_passed(gpu, "checksum == serial sum of c"));
+    const auto threads =
+        record_of({"threads", "vector-sum", "--n", n, "--seed", "7", "--op", op, "-t", "2"});
+    CHECK(field(gpu, "result") == field(threads, "result"));
+    CHECK(field(gpu, "n").to_number<std::uint64_t>() == std::stoull(n));
+    CHECK(metric(gpu, "bandwidth") > 0);
+    CHECK(metric(gpu, "end_to_end_seconds") >= metric(gpu, "seconds"));
+}
+
+} // namespace
+
+TEST_CASE("gpu/vector-sum --api opencl: elements and checksum match the generator") {
+    if (!have_opencl()) {
+        const Run r = parcook({"gpu", "vector-sum", "--api", "opencl"});
+        CHECK(r.code == 77);
+        CHECK_THAT(r.err, Contains("built without OpenCL"));
+        return;
+    }
+    // the book's 100 elements, and a size that is no multiple of the work-group size
+    for (std::string n : {"100", "1000003"}) {
+        const auto r =
+            record_of({"gpu", "vector-sum", "--api", "opencl", "--n", n, "--seed", "7", "-r", "2"});
+        check_vector_sum(r, n, "add");
+        CHECK(field(r, "api") == "opencl");
+        CHECK(field(r, "parallelism").to_number<std::uint64_t>() >= std::stoull(n));
+    }
+    const auto saxpy = record_of(
+        {"gpu", "vector-sum", "--api", "opencl", "--n", "5000", "--seed", "7", "--op", "saxpy"});
+    check_vector_sum(saxpy, "5000", "saxpy");
+}
+
+TEST_CASE("gpu/vector-sum: bad --device and --n are usage errors") {
+    const Run zero = parcook({"gpu", "vector-sum", "--api", "opencl", "--n", "0"});
+    CHECK(zero.code == 2);
+    CHECK_THAT(zero.err, Contains("--n"));
+    CHECK(zero.out.empty());
+    if (have_opencl()) {
+        const Run r = parcook({"gpu", "vector-sum", "--api", "opencl", "--device", "64"});
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Contains("--device"));
+        CHECK(r.out.empty());
+    }
+}
+
+// Last in this file: where there is no GPU it ends the test executable with 77, which ctest
+// reports as skipped (SKIP_RETURN_CODE), after checking that 77 came with its reason.
+TEST_CASE("gpu/vector-sum --api cuda: verified on a GPU, else exit 77 with the reason") {
+    const Run r = parcook({"gpu", "vector-sum", "--api", "cuda", "--n", "1000003", "--seed", "7",
+                           "-r", "2", "--format", "json"});
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE_FALSE(r.timed_out);
+    if (r.code == 77) {
+        REQUIRE(r.out.empty());
+        REQUIRE_THAT(r.err, Contains("cannot run here") &&
+                                (Contains("no CUDA GPU") || Contains("built without CUDA")));
+        std::exit(77);
+    }
+    REQUIRE(r.code == 0);
+    const auto record = r.record();
+    check_vector_sum(record, "1000003", "add");
+    CHECK(field(record, "api") == "cuda");
+    if (record.at("metrics").as_object().contains("pct_of_peak"))
+        CHECK(metric(record, "pct_of_peak") > 0);
+}
+
+} // namespace parcook::test
