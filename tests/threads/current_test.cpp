@@ -22,7 +22,7 @@ std::vector<Line> trace(const boost::json::object& r) {
 
 // Runs the recipe and checks the rules every variant shares; returns the names reported.
 std::vector<std::string> names_reported(const std::vector<std::string>& extra) {
-    std::vector<std::string> args{"threads", "current", "--sleep", "40ms"};
+    std::vector<std::string> args{"threads", "current", "--sleep", "100ms"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = record_of(args);
     CHECK(all_checks_passed(r));

@@ -32,7 +32,7 @@ std::vector<int> printed(const boost::json::object& r) {
 
 TEST_CASE("threads/define: every id once and started together the threads overlap") {
     for (std::string threads : {"5", "8"}) {
-        auto r = record_of({"threads", "define", "--sleep", "40ms", "-t", threads});
+        auto r = record_of({"threads", "define", "--sleep", "200ms", "-t", threads});
         CHECK(all_checks_passed(r));
         auto ids = printed(r);
         std::sort(ids.begin(), ids.end());
