@@ -184,8 +184,8 @@ extern const Recipe mpi_pingpong{
                 count_option("bw-iterations", "100", "timed bursts per size (idem)"),
                 count_option("bw-warmup-iterations", "10", "untimed bursts first (idem)")},
     .run = run,
-    .tour_args = {"--max-size", "64KiB", "--iterations", "300", "--warmup-iterations", "30",
-                  "--bw-iterations", "5", "--bw-warmup-iterations", "1"},
+    .tour_args = {"--sizes", "8,1KiB", "--iterations", "100", "--warmup-iterations", "10",
+                  "--bw-iterations", "3", "--bw-warmup-iterations", "1"},
 };
 
 } // namespace parcook

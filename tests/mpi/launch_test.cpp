@@ -4,7 +4,9 @@
 #include "mpi/mpi.hpp"
 #include "mpi/mpirun.hpp"
 
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 
 using namespace parcook::test;
 using Catch::Matchers::Contains;
@@ -55,6 +57,29 @@ TEST_CASE("mpi: --np N re-launches itself under mpiexec and forwards output and 
     CHECK(bad.code == 2);
     CHECK_THAT(bad.err, Contains("--book-array: expecting 2 items, got 10"));
     CHECK(bad.out.empty());
+}
+
+TEST_CASE("mpi: --np prefers an mpiexec next to the binary (the relocatable bundle)") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::absolute("mpi_bundle_test");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(PARCOOK_BINARY, dir / "parcook");
+    std::ofstream(dir / "mpiexec") << "#!/bin/sh\necho \"bundled mpiexec $*\"\nexit 5\n";
+    fs::permissions(dir / "mpiexec", fs::perms::owner_all);
+    const parcook::Captured c = parcook::run_captured(
+        {(dir / "parcook").string(), "mpi", "ring", "--np", "3", "--seed", "9"},
+        std::chrono::seconds(30));
+    fs::remove_all(dir);
+    CHECK(c.out ==
+          fmt::format("bundled mpiexec -n 3 {} mpi ring --seed 9\n", (dir / "parcook").string()));
+    CHECK(c.exit_code == 5);
+}
+
+TEST_CASE("mpi: logs on stderr carry the rank") {
+    const Run r = mpiexec(2, {"mpi", "hello", "-v"});
+    CHECK(r.code == 0);
+    CHECK_THAT(r.err, Contains("mpi/hello rank 0") && Contains("mpi/hello rank 1"));
 }
 
 TEST_CASE("mpi: too few ranks exits 77 with the exact command to run") {
