@@ -73,7 +73,8 @@ std::string build_type() {
 std::string mpiexec_path() {
     // A relocatable bundle (scripts/bundle) carries MPICH's launcher next to the binary.
     std::error_code error;
-    const auto beside = std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "mpiexec";
+    const auto beside =
+        std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "mpiexec";
     if (!error && access(beside.c_str(), X_OK) == 0)
         return beside.string();
     return PARCOOK_MPIEXEC;
