@@ -137,30 +137,35 @@ TEST_CASE("mpi: ranks that parsed different options are refused") {
 }
 
 TEST_CASE("mpi: bad input exits 2 with one line naming the option, before any output") {
-    const std::vector<std::vector<std::string>> cases{
-        {"mpi", "reduce", "--op", "avg"},
-        {"mpi", "reduce", "--size", "0"},
-        {"mpi", "hello", "--np", "-1"},
-        {"mpi", "deadlock", "--bytes", "0"},
-        {"mpi", "deadlock", "--timeout", "0"},
-        {"mpi", "pingpong", "--sizes", "8,lots"},
-        {"mpi", "pingpong", "--window", "0"},
-        {"mpi", "collectives", "--sizes", ""},
-        {"mpi", "word-count", "--input", "/nonexistent/words.txt"},
-        {"mpi", "fib-map", "--list", "38,x"},
-        {"mpi", "broadcast", "--count", "-3"},
-    };
-    for (const auto& args : cases) {
-        const Run r = mpiexec(2, args);
-        INFO(Catch::Detail::stringify(args) << "\nstderr: " << r.err);
+    auto one_line_naming = [](const Run& r, const std::string& option) {
+        INFO("stderr: " << r.err);
         CHECK(r.code == 2);
         CHECK(r.out.empty());
-        CHECK_THAT(r.err, Contains("--"));
-    }
-    // found on rank 0 alone (its input file): one message, every rank exits 2
-    const Run r = mpiexec(3, {"mpi", "word-count", "--input", "/nonexistent/words.txt"});
-    CHECK(r.code == 2);
-    CHECK(r.err.find("--input") == r.err.rfind("--input"));
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK_THAT(r.err, Contains(option));
+    };
+    // rejected while parsing, before MPI starts
+    one_line_naming(parcook::test::parcook({"mpi", "reduce", "--op", "avg"}), "--op");
+    one_line_naming(parcook::test::parcook({"mpi", "reduce", "--size", "0"}), "--size");
+    one_line_naming(parcook::test::parcook({"mpi", "hello", "--np", "-1"}), "--np");
+    one_line_naming(parcook::test::parcook({"mpi", "broadcast", "--count", "-3", "--np", "2"}),
+                    "--count");
+    // rejected by the recipe on every rank: one rank reports, all exit 2
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+        {{"mpi", "deadlock", "--bytes", "0"}, "--bytes"},
+        {{"mpi", "deadlock", "--timeout", "0"}, "--timeout"},
+        {{"mpi", "pingpong", "--sizes", "8,lots"}, "--sizes"},
+        {{"mpi", "pingpong", "--window", "0"}, "--window"},
+        {{"mpi", "collectives", "--sizes", ""}, "--sizes"},
+        {{"mpi", "fib-map", "--list", "38,x"}, "--list"},
+        {{"mpi", "scatter", "--scatterv", "--n", "3e9"}, "--n"},
+        {{"mpi", "hello", "--np", "3"}, "--np"}, // already under mpiexec with 2 ranks
+    };
+    for (const auto& [args, option] : cases)
+        one_line_naming(mpiexec(2, args), option);
+    // found on rank 0 alone (its input file): rank 0 reports, every rank exits 2
+    one_line_naming(mpiexec(3, {"mpi", "word-count", "--input", "/nonexistent/words.txt"}),
+                    "--input");
 }
 
 TEST_CASE("mpi: an MPI error becomes an exception with MPI's message and the recipe line") {
