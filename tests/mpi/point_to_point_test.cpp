@@ -40,11 +40,11 @@ TEST_CASE("mpi/ring: the token visits every rank once, in order") {
 }
 
 namespace {
-boost::json::object deadlock(int np, std::vector<std::string> extra,
-                             std::string timeout = "300ms") {
+boost::json::object deadlock(int np, std::vector<std::string> extra, std::string timeout = "300ms",
+                             int expect = 0) {
     std::vector<std::string> args{"mpi", "deadlock", "--timeout", timeout};
     args.insert(args.end(), extra.begin(), extra.end());
-    return mpi_record(np, args);
+    return mpi_record(np, args, expect);
 }
 std::string outcome(const boost::json::object& r, const std::string& variant) {
     return std::string(field(r, "outcomes").at(variant).as_string());
@@ -98,4 +98,17 @@ TEST_CASE("mpi/deadlock: with 6 ranks the peers are the book's ranks 1 and 5") {
     CHECK(field(r, "peers") == boost::json::array{1, 5});
     CHECK(rank_detail(r, 5).at("ordered") == "completed");
     CHECK_FALSE(rank_detail(r, 2).contains("ordered")); // not a peer
+}
+
+TEST_CASE("mpi/deadlock: a watchdog too short for a fix fails the whole job (exit 1)") {
+    // A 1 ns watchdog calls even the ordered exchange stuck: its check fails on every rank, the
+    // job's record shows it, and every rank leaves with 1.
+    const auto r = deadlock(2, {"--variant", "ordered", "--bytes", "16MiB"}, "1ns", 1);
+    CHECK_FALSE(r.at("verified").as_bool());
+    CHECK(outcome(r, "ordered") == "deadlock");
+    const auto& check = r.at("checks").at(0);
+    CHECK(check.at("what") == "ordered: completes");
+    CHECK_FALSE(check.at("passed").as_bool());
+    CHECK_THAT(std::string(check.at("detail").as_string()),
+               Contains("rank 0: deadlocked") && Contains("rank 1: deadlocked"));
 }
