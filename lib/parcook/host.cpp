@@ -4,6 +4,7 @@
 #include "parcook/mpi_library.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <mpi.h>
 #include <sys/utsname.h>
@@ -70,6 +71,12 @@ std::string build_type() {
     return PARCOOK_BUILD_TYPE;
 }
 std::string mpiexec_path() {
+    // A relocatable bundle (scripts/bundle) carries MPICH's launcher next to the binary.
+    std::error_code error;
+    const auto beside =
+        std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "mpiexec";
+    if (!error && access(beside.c_str(), X_OK) == 0)
+        return beside.string();
     return PARCOOK_MPIEXEC;
 }
 std::string version() {

@@ -11,6 +11,8 @@
 // C ping-pong (1000 warm-up and 10000 timed round trips, one-way = elapsed / (2 iterations)) and
 // osu_bw (window 64, 10 warm-up and 100 timed bursts); above 8 KiB they run a tenth of the
 // iterations, as OSU does, unless the counts are given. The slowest rank's time counts.
+// Record: latency_8B (us), bandwidth_1MiB and pingpong_bandwidth_1MiB (MB/s) as metrics; the
+// per-size table in the detail of rank 0 (ranks[0].sizes).
 // Not in the book: a companion to mpi/p2p that answers "how fast".
 #include "mpi/mpi.hpp"
 
@@ -103,7 +105,7 @@ void pingpong(mpi::Job& job, Context& ctx) {
     std::vector<MPI_Request> window(ctx.count("window"));
 
     boost::json::array table;
-    bool intact = true;
+    bool intact = true, positive = true;
     for (std::size_t s = 0; s < sizes.size(); ++s) {
         const std::uint64_t bytes = sizes[s];
         const int n = static_cast<int>(bytes);
@@ -120,6 +122,7 @@ void pingpong(mpi::Job& job, Context& ctx) {
         const double one_way = slowest(one_way_seconds(buffer.data(), n, rank, iterations,
                                                        count_for(ctx, "warmup-iterations", bytes)));
         intact = intact && arrived();
+        positive = positive && one_way > 0;
         boost::json::object row{
             {"bytes", bytes}, {"latency_us", one_way * 1e6}, {"iterations", iterations}};
         std::string line =
@@ -131,6 +134,7 @@ void pingpong(mpi::Job& job, Context& ctx) {
                 slowest(window_seconds(buffer.data(), n, rank, window, bursts,
                                        count_for(ctx, "bw-warmup-iterations", bytes)));
             intact = intact && arrived();
+            positive = positive && elapsed > 0;
             const double bandwidth = static_cast<double>(bytes) *
                                      static_cast<double>(window.size()) *
                                      static_cast<double>(bursts) / elapsed / 1e6;
@@ -145,21 +149,22 @@ void pingpong(mpi::Job& job, Context& ctx) {
                 ctx.metric("pingpong_bandwidth_1MiB", pingpong_bandwidth, "MB/s");
             }
         }
-        if (bytes == 8)
+        if (bytes == 8) {
             ctx.metric("latency_8B", one_way * 1e6, "us");
+            ctx.headline("latency_8B");
+        }
         if (job.root())
             job.say(line);
         table.push_back(std::move(row));
     }
     ctx.check("every message arrived intact", intact,
               fmt::format("rank {} found other bytes than rank 0 sent", rank));
-    ctx.check("every size was measured", table.size() == sizes.size());
+    ctx.check("every loop took a positive time", positive);
     ctx.param("window", window.size());
     ctx.param("iterations", ctx.count("iterations"));
     ctx.param("warmup_iterations", ctx.count("warmup-iterations"));
     if (job.root())
         job.detail("sizes", std::move(table)); // the per-size table: the record's ranks[0]
-    ctx.headline("latency_8B");
 }
 
 void run(Context& ctx) {
@@ -184,8 +189,8 @@ extern const Recipe mpi_pingpong{
                 count_option("bw-iterations", "100", "timed bursts per size (idem)"),
                 count_option("bw-warmup-iterations", "10", "untimed bursts first (idem)")},
     .run = run,
-    .tour_args = {"--max-size", "64KiB", "--iterations", "300", "--warmup-iterations", "30",
-                  "--bw-iterations", "5", "--bw-warmup-iterations", "1"},
+    .tour_args = {"--sizes", "8,1KiB", "--iterations", "50", "--warmup-iterations", "5",
+                  "--bw-iterations", "3", "--bw-warmup-iterations", "1"},
 };
 
 } // namespace parcook

@@ -7,7 +7,7 @@ using Catch::Matchers::Contains;
 
 TEST_CASE("mpi/pingpong: latency and bandwidth per size, every message intact") {
     const auto r = mpi_record(2, {"mpi", "pingpong", "--sizes", "0,8,1KiB,1MiB", "--iterations",
-                                  "200", "--warmup-iterations", "20", "--bw-iterations", "3",
+                                  "100", "--warmup-iterations", "10", "--bw-iterations", "3",
                                   "--bw-warmup-iterations", "1"});
     CHECK(all_checks_passed(r));
     CHECK(r.at("headline") == "latency_8B");
@@ -19,15 +19,23 @@ TEST_CASE("mpi/pingpong: latency and bandwidth per size, every message intact") 
     CHECK(sizes[0].at("bytes") == 0);
     CHECK_FALSE(sizes[0].as_object().contains("bandwidth_MBps")); // nothing to stream at 0 B
     CHECK(sizes[3].at("bytes") == 1 << 20);
-    CHECK(sizes[3].at("iterations") == 200); // given: not reduced for large messages
-    // the default sweep doubles from 1 B; large messages run a tenth of the iterations
-    const auto sweep =
-        mpi_record(2, {"mpi", "pingpong", "--max-size", "16KiB", "--warmup-iterations", "10",
-                       "--bw-iterations", "2", "--bw-warmup-iterations", "1"});
+    CHECK(sizes[3].at("iterations") == 100); // given: not reduced for large messages
+    // the default sweep doubles from 1 B
+    const auto sweep = mpi_record(2, {"mpi", "pingpong", "--max-size", "16KiB", "--iterations",
+                                      "20", "--warmup-iterations", "2", "--bw-iterations", "2",
+                                      "--bw-warmup-iterations", "1"});
     const auto& rows = rank_detail(sweep, 0).at("sizes").as_array();
     REQUIRE(rows.size() == 16); // 0, 1, 2, 4, ..., 16 KiB
-    CHECK(rows[14].at("iterations") == 10000);
-    CHECK(rows[15].at("iterations") == 1000);
+    CHECK(rows[15].at("bytes") == 16384);
+    CHECK(rows[15].at("iterations") == 20);
+}
+
+TEST_CASE("mpi/pingpong: above 8 KiB a tenth of the iterations, unless they are given") {
+    const auto r = mpi_record(2, {"mpi", "pingpong", "--sizes", "16KiB", "--warmup-iterations", "0",
+                                  "--bw-warmup-iterations", "0"});
+    const auto& row = rank_detail(r, 0).at("sizes").at(0);
+    CHECK(row.at("iterations") == 1000);
+    CHECK(row.at("bw_iterations") == 10);
 }
 
 TEST_CASE("mpi/pingpong: needs exactly two ranks") {

@@ -4,7 +4,9 @@
 #include "mpi/mpi.hpp"
 #include "mpi/mpirun.hpp"
 
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 
 using namespace parcook::test;
 using Catch::Matchers::Contains;
@@ -55,6 +57,29 @@ TEST_CASE("mpi: --np N re-launches itself under mpiexec and forwards output and 
     CHECK(bad.code == 2);
     CHECK_THAT(bad.err, Contains("--book-array: expecting 2 items, got 10"));
     CHECK(bad.out.empty());
+}
+
+TEST_CASE("mpi: --np prefers an mpiexec next to the binary (the relocatable bundle)") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::absolute("mpi_bundle_test");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(PARCOOK_BINARY, dir / "parcook");
+    std::ofstream(dir / "mpiexec") << "#!/bin/sh\necho \"bundled mpiexec $*\"\nexit 5\n";
+    fs::permissions(dir / "mpiexec", fs::perms::owner_all);
+    const parcook::Captured c = parcook::run_captured(
+        {(dir / "parcook").string(), "mpi", "ring", "--np", "3", "--seed", "9"},
+        std::chrono::seconds(30));
+    fs::remove_all(dir);
+    CHECK(c.out ==
+          fmt::format("bundled mpiexec -n 3 {} mpi ring --seed 9\n", (dir / "parcook").string()));
+    CHECK(c.exit_code == 5);
+}
+
+TEST_CASE("mpi: logs on stderr carry the rank") {
+    const Run r = mpiexec(2, {"mpi", "hello", "-v"});
+    CHECK(r.code == 0);
+    CHECK_THAT(r.err, Contains("mpi/hello rank 0") && Contains("mpi/hello rank 1"));
 }
 
 TEST_CASE("mpi: too few ranks exits 77 with the exact command to run") {
@@ -112,30 +137,35 @@ TEST_CASE("mpi: ranks that parsed different options are refused") {
 }
 
 TEST_CASE("mpi: bad input exits 2 with one line naming the option, before any output") {
-    const std::vector<std::vector<std::string>> cases{
-        {"mpi", "reduce", "--op", "avg"},
-        {"mpi", "reduce", "--size", "0"},
-        {"mpi", "hello", "--np", "-1"},
-        {"mpi", "deadlock", "--bytes", "0"},
-        {"mpi", "deadlock", "--timeout", "0"},
-        {"mpi", "pingpong", "--sizes", "8,lots"},
-        {"mpi", "pingpong", "--window", "0"},
-        {"mpi", "collectives", "--sizes", ""},
-        {"mpi", "word-count", "--input", "/nonexistent/words.txt"},
-        {"mpi", "fib-map", "--list", "38,x"},
-        {"mpi", "broadcast", "--count", "-3"},
-    };
-    for (const auto& args : cases) {
-        const Run r = mpiexec(2, args);
-        INFO(Catch::Detail::stringify(args) << "\nstderr: " << r.err);
+    auto one_line_naming = [](const Run& r, const std::string& option) {
+        INFO("stderr: " << r.err);
         CHECK(r.code == 2);
         CHECK(r.out.empty());
-        CHECK_THAT(r.err, Contains("--"));
-    }
-    // found on rank 0 alone (its input file): one message, every rank exits 2
-    const Run r = mpiexec(3, {"mpi", "word-count", "--input", "/nonexistent/words.txt"});
-    CHECK(r.code == 2);
-    CHECK(r.err.find("--input") == r.err.rfind("--input"));
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK_THAT(r.err, Contains(option));
+    };
+    // rejected while parsing, before MPI starts
+    one_line_naming(parcook::test::parcook({"mpi", "reduce", "--op", "avg"}), "--op");
+    one_line_naming(parcook::test::parcook({"mpi", "reduce", "--size", "0"}), "--size");
+    one_line_naming(parcook::test::parcook({"mpi", "hello", "--np", "-1"}), "--np");
+    one_line_naming(parcook::test::parcook({"mpi", "broadcast", "--count", "-3", "--np", "2"}),
+                    "--count");
+    // rejected by the recipe on every rank: one rank reports, all exit 2
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+        {{"mpi", "deadlock", "--bytes", "0"}, "--bytes"},
+        {{"mpi", "deadlock", "--timeout", "0"}, "--timeout"},
+        {{"mpi", "pingpong", "--sizes", "8,lots"}, "--sizes"},
+        {{"mpi", "pingpong", "--window", "0"}, "--window"},
+        {{"mpi", "collectives", "--sizes", ""}, "--sizes"},
+        {{"mpi", "fib-map", "--list", "38,x"}, "--list"},
+        {{"mpi", "scatter", "--scatterv", "--n", "3e9"}, "--n"},
+        {{"mpi", "hello", "--np", "3"}, "--np"}, // already under mpiexec with 2 ranks
+    };
+    for (const auto& [args, option] : cases)
+        one_line_naming(mpiexec(2, args), option);
+    // found on rank 0 alone (its input file): rank 0 reports, every rank exits 2
+    one_line_naming(mpiexec(3, {"mpi", "word-count", "--input", "/nonexistent/words.txt"}),
+                    "--input");
 }
 
 TEST_CASE("mpi: an MPI error becomes an exception with MPI's message and the recipe line") {

@@ -40,10 +40,11 @@ TEST_CASE("mpi/ring: the token visits every rank once, in order") {
 }
 
 namespace {
-boost::json::object deadlock(int np, std::vector<std::string> extra) {
-    std::vector<std::string> args{"mpi", "deadlock", "--timeout", "300ms"};
+boost::json::object deadlock(int np, std::vector<std::string> extra, std::string timeout = "300ms",
+                             int expect = 0) {
+    std::vector<std::string> args{"mpi", "deadlock", "--timeout", timeout};
     args.insert(args.end(), extra.begin(), extra.end());
-    return mpi_record(np, args);
+    return mpi_record(np, args, expect);
 }
 std::string outcome(const boost::json::object& r, const std::string& variant) {
     return std::string(field(r, "outcomes").at(variant).as_string());
@@ -51,7 +52,8 @@ std::string outcome(const boost::json::object& r, const std::string& variant) {
 } // namespace
 
 TEST_CASE("mpi/deadlock: send-first past the eager limit deadlocks, both fixes complete") {
-    const Run run = mpiexec(2, {"mpi", "deadlock", "--timeout", "300ms", "--format", "json"});
+    // a generous watchdog: the fixes must complete within it even on a loaded machine
+    const Run run = mpiexec(2, {"mpi", "deadlock", "--timeout", "1s", "--format", "json"});
     REQUIRE(run.code == 0);
     CHECK(run.seconds < 10); // the watchdog ends it: it never hangs
     const auto r = run.record();
@@ -70,7 +72,7 @@ TEST_CASE("mpi/deadlock: each of the book's variants, with the eager limit and s
     CHECK(field(recv_first, "peers") == boost::json::array{0, 3});
     CHECK(rank_detail(recv_first, 3).at("recv-first") == "stuck in MPI_Recv");
 
-    const auto small = deadlock(2, {"--variant", "send-first", "--bytes", "1"});
+    const auto small = deadlock(2, {"--variant", "send-first", "--bytes", "1"}, "2s");
     CHECK(all_checks_passed(small));
     CHECK(outcome(small, "send-first") == "completed"); // eager: MPI buffers one byte
 
@@ -84,16 +86,29 @@ TEST_CASE("mpi/deadlock: each of the book's variants, with the eager limit and s
     CHECK(outcome(large, "send-first") == "deadlock");
 
     for (const std::string fix : {"ordered", "sendrecv"}) {
-        const auto r = deadlock(4, {"--variant", fix, "--ssend"});
+        const auto r = deadlock(4, {"--variant", fix, "--ssend"}, "2s");
         CHECK(all_checks_passed(r));
         CHECK(outcome(r, fix) == "completed");
     }
 }
 
 TEST_CASE("mpi/deadlock: with 6 ranks the peers are the book's ranks 1 and 5") {
-    const auto r = deadlock(6, {"--variant", "ordered", "--bytes", "64KiB"});
+    const auto r = deadlock(6, {"--variant", "ordered", "--bytes", "64KiB"}, "2s");
     CHECK(all_checks_passed(r));
     CHECK(field(r, "peers") == boost::json::array{1, 5});
     CHECK(rank_detail(r, 5).at("ordered") == "completed");
     CHECK_FALSE(rank_detail(r, 2).contains("ordered")); // not a peer
+}
+
+TEST_CASE("mpi/deadlock: a watchdog too short for a fix fails the whole job (exit 1)") {
+    // A 1 ns watchdog calls even the ordered exchange stuck: its check fails on every rank, the
+    // job's record shows it, and every rank leaves with 1.
+    const auto r = deadlock(2, {"--variant", "ordered", "--bytes", "16MiB"}, "1ns", 1);
+    CHECK_FALSE(r.at("verified").as_bool());
+    CHECK(outcome(r, "ordered") == "deadlock");
+    const auto& check = r.at("checks").at(0);
+    CHECK(check.at("what") == "ordered: completes");
+    CHECK_FALSE(check.at("passed").as_bool());
+    CHECK_THAT(std::string(check.at("detail").as_string()),
+               Contains("rank 0: deadlocked") && Contains("rank 1: deadlocked"));
 }
