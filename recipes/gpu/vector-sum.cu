@@ -165,6 +165,10 @@ std::unique_ptr<VectorSumDevice> open_cuda(unsigned device, workload::VectorOp o
     CUDA_CHECK(cudaSetDevice(id));
     cudaDeviceProp prop{};
     CUDA_CHECK(cudaGetDeviceProperties(&prop, id));
+    if (prop.major * 10 + prop.minor < 75) // the oldest code this build carries (sm_75)
+        throw CannotRun(std::string(prop.name) + " has compute capability " +
+                        std::to_string(prop.major) + "." + std::to_string(prop.minor) +
+                        "; this build runs on 7.5 and newer");
     std::size_t free = 0, total = 0;
     CUDA_CHECK(cudaMemGetInfo(&free, &total));
     const std::uint64_t needed = 3 * n * sizeof(std::int32_t);
