@@ -267,7 +267,7 @@ extern const Recipe threads_perf{
                 flag_option("gil", "add the table under an emulated GIL")},
     .run = run,
     .defaults = {{"repeat", "3"}, {"warmup", "0"}},
-    .tour_args = {"--gil", "--repeat", "2", "--latency", "1ms", "--fib-steps", "1e5"},
+    .tour_args = {"--gil", "--repeat", "2", "--latency", "1ms", "--fib-steps", "1e6"},
 };
 
 } // namespace parcook

@@ -3,8 +3,9 @@
 // --period between them; three consumers (Thread-2..4) take them and mark each task_done().
 // The main thread's join() on the queue returns once every item put has been marked done; then
 // it closes the queue, which ends the consumers (get() returns nothing on a closed, drained
-// queue), and joins them. Deviations: the book's consumers loop forever, so its program never
-// ends; items come from std::mt19937_64 seeded by --seed.
+// queue), and joins them. A consumer may print an item before the producer's "appended" line:
+// the item is in the queue as soon as put() returns. Deviations: the book's consumers loop
+// forever, so its program never ends; items come from std::mt19937_64 seeded by --seed.
 #include "parcook/blocking_queue.hpp"
 #include "parcook/context.hpp"
 

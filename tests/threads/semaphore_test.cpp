@@ -5,7 +5,7 @@
 using namespace parcook::test;
 
 TEST_CASE("threads/semaphore: each round waits, produces, then consumes the same item") {
-    auto r = record_of({"threads", "semaphore", "--rounds", "3", "--sleep", "30ms"});
+    auto r = record_of({"threads", "semaphore", "--rounds", "3", "--sleep", "100ms"});
     CHECK(all_checks_passed(r));
     const auto produced = field(r, "produced").as_array();
     CHECK(produced.size() == 3);
