@@ -20,7 +20,7 @@ TEST_CASE("mpi/broadcast: every rank holds 100 and the root's vector") {
     }
 }
 
-TEST_CASE("mpi/scatter: rank r holds element r+1; scatterv chunks; the book's array") {
+TEST_CASE("mpi/scatter: rank r holds element r+1; scatterv chunks, the book's array") {
     for (int np : {2, 4}) {
         const auto r = mpi_record(np, {"mpi", "scatter"});
         CHECK(all_checks_passed(r));
@@ -37,7 +37,7 @@ TEST_CASE("mpi/scatter: rank r holds element r+1; scatterv chunks; the book's ar
     CHECK(book.out.empty());
 }
 
-TEST_CASE("mpi/gather: the root holds (i+1)^2 in slot i; --all gives it to every rank") {
+TEST_CASE("mpi/gather: the root holds (i+1)^2 in slot i, --all gives it to every rank") {
     for (int np : {2, 4}) {
         boost::json::array squares;
         for (int i = 0; i < np; ++i)

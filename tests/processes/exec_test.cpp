@@ -17,7 +17,7 @@ TEST_CASE("processes/exec: the called program replaces the caller in the same pr
     CHECK(r.at("trace").as_array()[0].at("t").to_number<double>() < 0);
 }
 
-TEST_CASE("processes/exec: text output, waiting for Enter; Good Bye!! never appears") {
+TEST_CASE("processes/exec: text output, waiting for Enter, Good Bye!! never appears") {
     const Run run = parcook({"processes", "exec"}, std::chrono::seconds(30), "\n");
     INFO(run.out << run.err);
     REQUIRE(run.code == 0);

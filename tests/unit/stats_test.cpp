@@ -9,7 +9,7 @@
 
 using namespace parcook;
 
-TEST_CASE("stats: min, median, mean, sample stddev, max; samples kept in order") {
+TEST_CASE("stats: min, median, mean, sample stddev and max, samples kept in order") {
     const Stats s = Stats::of({4, 1, 3, 2});
     CHECK(s.samples == std::vector<double>{4, 1, 3, 2});
     CHECK(s.min == 1);
