@@ -20,7 +20,7 @@ TEST_CASE("mpi/broadcast: every rank holds 100 and the root's vector") {
     }
 }
 
-TEST_CASE("mpi/scatter: rank r holds element r+1; scatterv chunks, the book's array") {
+TEST_CASE("mpi/scatter: rank r holds element r+1, scatterv chunks, the book's array") {
     for (int np : {2, 4}) {
         const auto r = mpi_record(np, {"mpi", "scatter"});
         CHECK(all_checks_passed(r));
