@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <map>
 
@@ -30,8 +31,15 @@ void print_version() {
     fmt::print("opencl     {}\n", have_opencl() ? "yes" : "no (built without an OpenCL loader)");
 }
 
+// Started as N ranks by mpiexec, every rank parses the same command line: rank 0 alone reports
+// a usage error, so it appears once.
+bool secondary_mpi_rank() {
+    const char* rank = std::getenv("PMI_RANK");
+    return rank && std::string_view(rank) != "0";
+}
+
 int usage_error(const std::string& message) {
-    fmt::print(stderr, "parcook: {}\n", message);
+    if (!secondary_mpi_rank()) fmt::print(stderr, "parcook: {}\n", message);
     return exit_usage;
 }
 
