@@ -64,7 +64,8 @@ void rounds(Context& ctx) {
               seen == expected, fmt::format("trace: {}", fmt::join(seen, " | ")));
 }
 
-// Two threads each hold one semaphore and wait, bounded, for the other's: a deadlock, detected.
+// Two threads each hold one semaphore and wait, bounded, for the other's: a deadlock. Neither
+// can go on until one gives up at its timeout; the other may then get the semaphore it wanted.
 void deadlock(Context& ctx) {
     const Duration timeout = ctx.duration("timeout");
     std::binary_semaphore first{1}, second{1};
@@ -76,7 +77,7 @@ void deadlock(Context& ctx) {
         ctx.say(who, fmt::format("acquired {}", mine_name));
         both_hold_one.arrive_and_wait(); // now each holds one and wants the other's
         if (other.try_acquire_for(timeout)) {
-            ctx.say(who, fmt::format("acquired {}", other_name));
+            ctx.say(who, fmt::format("acquired {} once the other thread gave up", other_name));
             other.release();
         } else {
             ++timed_out;
@@ -93,8 +94,8 @@ void deadlock(Context& ctx) {
     const double seconds = sw.seconds();
     ctx.metric("demo_seconds", seconds, "s");
     ctx.field("timed_out", timed_out.load());
-    ctx.check("--deadlock: both threads timed out waiting for the other's semaphore (detected)",
-              timed_out == 2, fmt::format("{} of 2 timed out", timed_out.load()));
+    ctx.check("--deadlock: detected, a thread timed out waiting for the other's semaphore",
+              timed_out >= 1, fmt::format("{} of 2 timed out", timed_out.load()));
     ctx.check("--deadlock: detected within the timeout, no hang",
               seconds < 2 * to_seconds(timeout) + 1.0,
               fmt::format("took {:.3f} s for a {:.3f} s timeout", seconds, to_seconds(timeout)));

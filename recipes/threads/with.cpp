@@ -57,10 +57,14 @@ private:
     int depth_ = 0;
 };
 
-// threading.Condition: a mutex and a condition variable; taking the condition takes the mutex.
+// threading.Condition: a mutex and a condition variable; taking the condition takes the mutex,
+// so it is lockable like the other two.
 struct Condition {
     std::mutex mutex;
     std::condition_variable cv;
+    void lock() { mutex.lock(); }
+    bool try_lock() { return mutex.try_lock(); }
+    void unlock() { mutex.unlock(); }
 };
 
 // `with semaphore:` for a C++ semaphore.
@@ -75,8 +79,8 @@ private:
     std::binary_semaphore& s_;
 };
 
-// Per primitive: its RAII guard (the `with` block), explicit acquire/release, a test that it is
-// free (taken and given back at once), and how it prints.
+// Per primitive: its RAII guard (the `with` block), explicit acquire/release (lock/unlock for
+// the three lockables, acquire/release for the semaphore), a test that it is free, and its name.
 auto guard(std::mutex& m) {
     return std::lock_guard(m);
 }
@@ -90,40 +94,23 @@ auto guard(std::binary_semaphore& s) {
     return SemaphoreGuard(s);
 }
 
-void acquire(std::mutex& m) {
-    m.lock();
+template <class Lockable>
+void acquire(Lockable& l) {
+    l.lock();
 }
-void acquire(RLock& r) {
-    r.lock();
+template <class Lockable>
+void release(Lockable& l) {
+    l.unlock();
 }
-void acquire(Condition& c) {
-    c.mutex.lock();
+template <class Lockable>
+bool try_acquire(Lockable& l) {
+    return l.try_lock();
 }
 void acquire(std::binary_semaphore& s) {
     s.acquire();
 }
-
-void release(std::mutex& m) {
-    m.unlock();
-}
-void release(RLock& r) {
-    r.unlock();
-}
-void release(Condition& c) {
-    c.mutex.unlock();
-}
 void release(std::binary_semaphore& s) {
     s.release();
-}
-
-bool try_acquire(std::mutex& m) {
-    return m.try_lock();
-}
-bool try_acquire(RLock& r) {
-    return r.try_lock();
-}
-bool try_acquire(Condition& c) {
-    return c.mutex.try_lock();
 }
 bool try_acquire(std::binary_semaphore& s) {
     return s.try_acquire();

@@ -29,11 +29,13 @@ TEST_CASE("threads/semaphore: --deadlock is detected within its timeout") {
     CHECK(run.code == 0);
     auto r = run.record();
     CHECK(all_checks_passed(r));
-    CHECK(field(r, "timed_out").to_number<int>() == 2);
+    const int timed_out = field(r, "timed_out").to_number<int>();
+    CHECK(timed_out >= 1);
+    CHECK(timed_out <= 2);
     CHECK(metric(r, "demo_seconds") >= 0.1);
     CHECK(metric(r, "demo_seconds") < 5);
     int deadlock_lines = 0;
     for (const auto& line : trace_texts(r))
         deadlock_lines += line.find("deadlock") != std::string::npos;
-    CHECK(deadlock_lines == 2);
+    CHECK(deadlock_lines == timed_out);
 }
