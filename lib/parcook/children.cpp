@@ -87,6 +87,21 @@ struct DieWithParent {
     }
 };
 
+// The relay thread starts with the cleanup signals blocked, so they are handled by a thread
+// that does not race the handler: were the handler to run in the relay thread, the main thread
+// could see its children die, finish the run and exit 1 before the handler's exit.
+template <class F>
+std::jthread start_relay_thread(F&& body) {
+    sigset_t cleanup, old;
+    sigemptyset(&cleanup);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        sigaddset(&cleanup, sig);
+    pthread_sigmask(SIG_BLOCK, &cleanup, &old);
+    std::jthread t(std::forward<F>(body));
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return t;
+}
+
 } // namespace
 
 void install_cleanup_handlers() {
@@ -221,7 +236,7 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
     if (!options.detached)
         s.slot = register_child(s.pid);
     if (relay)
-        s.relay = std::jthread([&s, fd = out[0]] { s.relay_lines(fd); });
+        s.relay = start_relay_thread([&s, fd = out[0]] { s.relay_lines(fd); });
 }
 
 Child::Child(Child&&) noexcept = default;
