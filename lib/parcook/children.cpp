@@ -15,6 +15,7 @@
 #include <mutex>
 #include <random>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -64,7 +65,9 @@ void on_fatal_signal(int sig) {
         ::unlink(n.shm_path);
         ::unlink(n.sem_path);
     }
-    ::_exit(128 + sig);
+    // exit_group directly: ThreadSanitizer intercepts _exit and would turn this exit, taken
+    // while relay threads still run, into a "thread leak" report and exit code 66.
+    ::syscall(SYS_exit_group, 128 + sig);
 }
 
 int register_child(pid_t pid) {
@@ -128,6 +131,21 @@ struct BindFds {
 // Boost.Process announces each fork to the launching io_context, which is not thread-safe:
 // children started from several threads (a pool restarting workers) launch one at a time.
 std::mutex launch_mutex;
+
+// The relay thread starts with the cleanup signals blocked, so they are handled by a thread
+// that does not race the handler: were the handler to run in the relay thread, the main thread
+// could see its children die, finish the run and exit 1 before the handler's exit.
+template <class F>
+std::jthread start_relay_thread(F&& body) {
+    sigset_t cleanup, old;
+    sigemptyset(&cleanup);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        sigaddset(&cleanup, sig);
+    pthread_sigmask(SIG_BLOCK, &cleanup, &old);
+    std::jthread t(std::forward<F>(body));
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return t;
+}
 
 } // namespace
 
@@ -264,7 +282,7 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
     if (!options.detached)
         s.slot = register_child(s.pid);
     if (relay)
-        s.relay = std::jthread([&s, fd = out[0]] { s.relay_lines(fd); });
+        s.relay = start_relay_thread([&s, fd = out[0]] { s.relay_lines(fd); });
 }
 
 Child::Child(Child&&) noexcept = default;

@@ -122,9 +122,10 @@ void run(Context& ctx) {
               std::all_of(codes.begin(), codes.end(), [](int c) { return c == 0; }),
               fmt::format("exit codes {}", fmt::join(codes, " ")));
 
-    // Times in milliseconds after the start barrier opened (the earliest arrival of p2..p4).
+    // Times in milliseconds, to the microsecond, after the start barrier opened (the earliest
+    // arrival of p2..p4).
     const std::int64_t origin = *std::min_element(s.arrived + 1, s.arrived + children);
-    auto ms = [&](std::int64_t ns) { return static_cast<double>(ns - origin) / 1e6; };
+    auto ms = [&](std::int64_t ns) { return static_cast<double>((ns - origin) / 1000) / 1e3; };
     const double tol = to_seconds(tolerance) * 1e3, skew_ms = to_seconds(skew) * 1e3;
     const double a1 = ms(s.arrived[0]), r1 = ms(s.released[0]), r2 = ms(s.released[1]);
     const std::string times = fmt::format("p1 arrived {:.3f} ms; released p1 {:.3f}, p2 {:.3f}, "

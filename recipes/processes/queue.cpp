@@ -78,8 +78,10 @@ void producer(Context& ctx, ip::message_queue& queue, Unfinished* unfinished) {
         ip::scoped_lock lock(unfinished->mutex);
         if (!unfinished->none_left.wait_for(
                 lock, 4 * sleep * ctx.integer("items") + std::chrono::seconds(10),
-                [&] { return unfinished->count == 0; }))
+                [&] { return unfinished->count == 0; })) {
+            child_say("producer-1", "join() timed out: items were left unprocessed");
             throw ExitNow{3};
+        }
         child_say("producer-1", join_line);
     }
 }

@@ -18,7 +18,7 @@ std::vector<std::string> lines_of(const boost::json::object& r, const std::strin
 } // namespace
 
 TEST_CASE("processes/name: both children print Starting and Exiting with their names") {
-    auto r = record_of({"processes", "name", "--sleep", "100ms"});
+    auto r = record_of({"processes", "name", "--sleep", "300ms"});
     CHECK(all_checks_passed(r));
     CHECK(lines_of(r, "foo_process") ==
           std::vector<std::string>{"Starting foo_process", "Exiting foo_process"});
@@ -30,7 +30,7 @@ TEST_CASE("processes/name: both children print Starting and Exiting with their n
 
 TEST_CASE("processes/name: the kernel keeps 15 characters of a long name") {
     auto r =
-        record_of({"processes", "name", "--sleep", "100ms", "--name", "a_very_long_process_name"});
+        record_of({"processes", "name", "--sleep", "300ms", "--name", "a_very_long_process_name"});
     CHECK(all_checks_passed(r));
     CHECK(field(r, "comm").at("a_very_long_process_name") == "a_very_long_pro");
     CHECK(lines_of(r, "a_very_long_process_name").front() == "Starting a_very_long_process_name");

@@ -45,7 +45,7 @@ struct TempLog {
 } // namespace
 
 TEST_CASE("processes/parent-child: five children run concurrently, each line in order") {
-    auto r = record_of({"processes", "parent-child", "--sleep", "100ms"});
+    auto r = record_of({"processes", "parent-child", "--sleep", "400ms"});
     CHECK(all_checks_passed(r));
     ByChild by_child;
     for (const auto& line : r.at("trace").as_array())
@@ -55,8 +55,8 @@ TEST_CASE("processes/parent-child: five children run concurrently, each line in 
 
 TEST_CASE("processes/parent-child: --detach returns at once and the children still finish") {
     TempLog log;
-    auto r = record_of({"processes", "parent-child", "--detach", "--children", "3", "--sleep",
-                        "300ms", "--log", log.path.string()});
+    auto r = record_of({"processes", "parent-child", "--detach", "--children", "3", "--sleep", "1s",
+                        "--log", log.path.string()});
     const auto parent_gone = std::chrono::steady_clock::now();
     CHECK(all_checks_passed(r));
 
@@ -77,7 +77,7 @@ TEST_CASE("processes/parent-child: --detach returns at once and the children sti
 TEST_CASE("processes/parent-child: --shell starts the children through /bin/sh") {
     TempLog log;
     auto r = record_of({"processes", "parent-child", "--shell", "--children", "3", "--sleep",
-                        "100ms", "--log", log.path.string()});
+                        "400ms", "--log", log.path.string()});
     CHECK(all_checks_passed(r));
     CHECK(read_log(log.path).size() == 9);
 }

@@ -61,6 +61,25 @@ TEST_CASE("processes/queue: two runs at the same time do not collide") {
     check_concurrent_runs({"processes", "queue", "--sleep", "5ms", "--joinable"});
 }
 
+TEST_CASE("processes/queue: a killed consumer is reported with exit code -9") {
+    auto run = std::async(std::launch::async, [] {
+        return parcook({"processes", "queue", "--sleep", "50ms", "--format", "json"});
+    });
+    const long consumer = find_grandchild(std::string("consumer") + '\0');
+    REQUIRE(consumer > 0);
+    ::kill(static_cast<pid_t>(consumer), SIGKILL);
+    const Run r = run.get();
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    const auto record = r.record();
+    bool reported = false;
+    for (const auto& c : record.at("checks").as_array())
+        if (c.at("what").as_string().starts_with("producer and consumer exited"))
+            reported = !c.at("passed").as_bool() && c.at("detail") == "exit codes 0 -9";
+    CHECK(reported);
+    require_nothing_left(record);
+}
+
 TEST_CASE("processes/queue: a signal kills the children and removes the IPC objects") {
     check_signal_cleanup({"processes", "queue", "--sleep", "1s", "--joinable"}, 2, SIGTERM);
 }
