@@ -407,14 +407,12 @@ struct ProcessPool::Impl {
             const bool rerun = !job.bound && job.attempts < retries;
             report({w, pid, code, outcome == Outcome::timed_out ? "timed out" : "died", job.items(),
                     rerun});
-            if (!rerun) {
-                job.reply.set_exception(std::make_exception_ptr(
-                    pool::TaskLost(fmt::format("{} lost: worker {} (pid {}) {} after {} attempt(s)",
-                                               pool::describe_items(job.items()), w, pid,
-                                               pool::describe_exit(code), job.attempts + 1),
-                                   job.items(), code)));
-                return;
-            }
+            if (!rerun)
+                return lose(job,
+                            fmt::format("{} lost: worker {} (pid {}) {} after {} attempt(s)",
+                                        pool::describe_items(job.items()), w, pid,
+                                        pool::describe_exit(code), job.attempts + 1),
+                            code);
             ++job.attempts;
         }
     }
