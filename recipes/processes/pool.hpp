@@ -31,6 +31,7 @@
 #include <cstring>
 #include <future>
 #include <memory>
+#include <optional>
 #include <ranges>
 #include <span>
 #include <stdexcept>
@@ -176,6 +177,16 @@ struct TaskError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// What came back for one chunk: its encoded results, or why there are none. Failures travel
+// between threads as values; the exception is made in the thread that asks for the result.
+struct Reply {
+    enum class Status { done, failed, lost } status = Status::done;
+    std::string bytes;                // done: the encoded results; otherwise the message
+    std::vector<std::uint64_t> items; // lost: the items
+    int exit_code = 0;                // lost: the exit code of the worker that had them
+};
+[[noreturn]] void raise(Reply reply); // throws TaskError (failed) or TaskLost (lost)
+
 } // namespace pool
 
 class ProcessPool {
@@ -204,7 +215,7 @@ public:
         const std::size_t task = find(reinterpret_cast<void (*)()>(f));
         if (chunk == 0)
             chunk = default_chunk(items.size());
-        std::vector<std::future<std::string>> replies;
+        std::vector<std::future<pool::Reply>> replies;
         for (std::size_t first = 0, c = 0; first < items.size(); first += chunk, ++c) {
             const std::size_t count = std::min(chunk, items.size() - first);
             std::string arguments;
@@ -223,8 +234,10 @@ public:
         auto reply = submit(find(reinterpret_cast<void (*)()>(f)), 0, 1, std::move(arguments),
                             any_worker, false);
         return std::async(std::launch::deferred, [reply = std::move(reply)]() mutable {
-            const std::string bytes = reply.get();
-            std::string_view in = bytes;
+            pool::Reply r = reply.get();
+            if (r.status != pool::Reply::Status::done)
+                pool::raise(std::move(r));
+            std::string_view in = r.bytes;
             return pool::take<R>(in);
         });
     }
@@ -242,7 +255,7 @@ public:
         const std::size_t task = find(reinterpret_cast<void (*)()>(f));
         std::string arguments;
         pool::put(arguments, argument);
-        std::vector<std::future<std::string>> replies;
+        std::vector<std::future<pool::Reply>> replies;
         for (unsigned w = 0; w < size(); ++w)
             replies.push_back(submit(task, w, 1, arguments, static_cast<int>(w), true));
         return collect<R>(replies);
@@ -251,28 +264,28 @@ public:
 private:
     static constexpr int any_worker = -1;
     std::size_t find(void (*function)()) const;
-    std::future<std::string> submit(std::size_t task, std::uint64_t first_item, std::size_t count,
+    std::future<pool::Reply> submit(std::size_t task, std::uint64_t first_item, std::size_t count,
                                     std::string arguments, int worker, bool bound);
 
     // Waits for every reply (nothing is left running), then returns the results in order or
-    // rethrows the first failure.
+    // throws for the first chunk that failed.
     template <class R>
-    static std::vector<R> collect(std::vector<std::future<std::string>>& replies) {
+    static std::vector<R> collect(std::vector<std::future<pool::Reply>>& replies) {
         std::vector<R> results;
-        std::exception_ptr failure;
+        std::optional<pool::Reply> failure;
         for (auto& reply : replies) {
-            try {
-                const std::string bytes = reply.get();
-                std::string_view in = bytes;
-                while (!in.empty())
-                    results.push_back(pool::take<R>(in));
-            } catch (...) {
+            pool::Reply r = reply.get();
+            if (r.status != pool::Reply::Status::done) {
                 if (!failure)
-                    failure = std::current_exception();
+                    failure = std::move(r);
+                continue;
             }
+            std::string_view in = r.bytes;
+            while (!in.empty())
+                results.push_back(pool::take<R>(in));
         }
         if (failure)
-            std::rethrow_exception(failure);
+            pool::raise(std::move(*failure));
         return results;
     }
 

@@ -94,14 +94,14 @@ Got read_frame(int fd, std::string& payload, std::optional<TimePoint> deadline =
     return read_exact(fd, payload.data(), size, deadline);
 }
 
-// A request starts with this header, then `count` encoded items; a reply starts with a Reply,
-// then the encoded results (or the error message).
+// A request starts with this header, then `count` encoded items; a reply starts with a
+// ReplyHeader, then the encoded results (or the error message).
 struct Request {
     std::uint32_t task, count;
     std::uint64_t first_item;
     std::int64_t crash_at, hang_at; // index in this chunk, or -1
 };
-struct Reply {
+struct ReplyHeader {
     std::uint32_t failed;
 };
 
@@ -120,7 +120,7 @@ struct Reply {
 std::string serve_one(std::span<const Task> tasks, std::string_view in) {
     const auto request = take<Request>(in);
     std::string reply;
-    put(reply, Reply{0});
+    put(reply, ReplyHeader{0});
     std::uint32_t j = 0;
     try {
         for (; j < request.count; ++j) {
@@ -132,7 +132,7 @@ std::string serve_one(std::span<const Task> tasks, std::string_view in) {
         }
     } catch (const std::exception& e) {
         reply.clear();
-        put(reply, Reply{1});
+        put(reply, ReplyHeader{1});
         reply += fmt::format("item {}: {}", request.first_item + j, e.what());
     }
     return reply;
@@ -219,6 +219,12 @@ void serve_if_worker(Context& ctx, std::span<const Task> tasks) {
     throw ExitNow{0}; // the pool closed our input: done
 }
 
+void raise(Reply reply) {
+    if (reply.status == Reply::Status::failed)
+        throw TaskError(reply.bytes);
+    throw TaskLost(reply.bytes, std::move(reply.items), reply.exit_code);
+}
+
 } // namespace pool
 
 // ---- ProcessPool ------------------------------------------------------------------------------
@@ -233,7 +239,7 @@ struct ProcessPool::Impl {
         std::string arguments;
         int worker; // any_worker or the one that must run it
         bool bound; // belongs to that worker: never re-run on a replacement
-        std::promise<std::string> reply;
+        std::promise<pool::Reply> reply;
         unsigned attempts = 0;
 
         std::vector<std::uint64_t> items() const {
@@ -352,12 +358,17 @@ struct ProcessPool::Impl {
         return Outcome::died;
     }
 
-    void deliver(Job& job, const std::string& reply) {
-        std::string_view in = reply;
-        if (pool::take<pool::Reply>(in).failed)
-            job.reply.set_exception(std::make_exception_ptr(pool::TaskError(std::string(in))));
-        else
-            job.reply.set_value(std::string(in));
+    void deliver(Job& job, const std::string& frame) {
+        std::string_view in = frame;
+        const bool failed = pool::take<pool::ReplyHeader>(in).failed;
+        job.reply.set_value({failed ? pool::Reply::Status::failed : pool::Reply::Status::done,
+                             std::string(in),
+                             {},
+                             0});
+    }
+
+    void lose(Job& job, std::string why, int exit_code) {
+        job.reply.set_value({pool::Reply::Status::lost, std::move(why), job.items(), exit_code});
     }
 
     void report(Fault fault) {
@@ -384,9 +395,10 @@ struct ProcessPool::Impl {
             Outcome outcome;
             try {
                 outcome = exchange(w, job, reply);
-            } catch (const std::exception&) { // no replacement worker could start
-                job.reply.set_exception(std::current_exception());
-                return;
+            } catch (const std::exception& e) { // no replacement worker could start
+                return lose(job,
+                            fmt::format("{} lost: {}", pool::describe_items(job.items()), e.what()),
+                            -1);
             }
             if (outcome == Outcome::done)
                 return deliver(job, reply);
@@ -395,14 +407,12 @@ struct ProcessPool::Impl {
             const bool rerun = !job.bound && job.attempts < retries;
             report({w, pid, code, outcome == Outcome::timed_out ? "timed out" : "died", job.items(),
                     rerun});
-            if (!rerun) {
-                job.reply.set_exception(std::make_exception_ptr(
-                    pool::TaskLost(fmt::format("{} lost: worker {} (pid {}) {} after {} attempt(s)",
-                                               pool::describe_items(job.items()), w, pid,
-                                               pool::describe_exit(code), job.attempts + 1),
-                                   job.items(), code)));
-                return;
-            }
+            if (!rerun)
+                return lose(job,
+                            fmt::format("{} lost: worker {} (pid {}) {} after {} attempt(s)",
+                                        pool::describe_items(job.items()), w, pid,
+                                        pool::describe_exit(code), job.attempts + 1),
+                            code);
             ++job.attempts;
         }
     }
@@ -513,7 +523,7 @@ std::size_t ProcessPool::default_chunk(std::size_t items) const {
     return std::max<std::size_t>(1, items / parts + (items % parts ? 1 : 0));
 }
 
-std::future<std::string> ProcessPool::submit(std::size_t task, std::uint64_t first_item,
+std::future<pool::Reply> ProcessPool::submit(std::size_t task, std::uint64_t first_item,
                                              std::size_t count, std::string arguments, int worker,
                                              bool bound) {
     Impl::Job job{task, first_item, count, std::move(arguments), worker, bound, {}};
