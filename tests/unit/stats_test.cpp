@@ -40,7 +40,7 @@ TEST_CASE("generator: a pure function of (seed, index)") {
     CHECK(seen.size() == 100);
 }
 
-TEST_CASE("team: every member runs, blocks cover [0, n) exactly, exceptions propagate") {
+TEST_CASE("team: every member runs, blocks cover 0..n-1 exactly once, exceptions propagate") {
     for (unsigned size : {1u, 2u, 3u, 7u}) {
         Team team(size, false);
         std::atomic<unsigned> ran{0};
