@@ -244,6 +244,45 @@ void word_count_verify(Context& ctx, std::string_view text,
     }
 }
 
+// ---- the shared descriptor -----------------------------------------------------------------
+
+Recipe shared_recipe(Shared workload, std::string group, std::string summary, void (*run)(Context&),
+                     std::vector<OptionSpec> extra) {
+    Recipe r{.group = std::move(group), .summary = std::move(summary), .run = run};
+    switch (workload) {
+    case Shared::vector_sum:
+        r.name = "vector-sum";
+        r.book = "How to build a PyOpenCL application (shared workload vector-sum) [book ch.6]";
+        r.options = vector_sum_options();
+        r.defaults = {{"n", "1e7"}};
+        r.tour_args = {"--n", "1e6", "--repeat", "3"};
+        r.bytes_per_n = vector_bytes_per_element;
+        break;
+    case Shared::pi:
+        r.name = "pi";
+        r.book = "Scientific computing with SCOOP (shared workload pi) [book ch.5]";
+        r.defaults = {{"n", "1e7"}};
+        r.tour_args = {"--n", "1e6", "--repeat", "3"};
+        break;
+    case Shared::fib_map:
+        r.name = "fib-map";
+        r.book = "Process pool over Fibonacci (shared workload fib-map) [wiki]";
+        r.options = fib_map_options();
+        r.defaults = {{"n", "1"}, {"repeat", "3"}};
+        r.tour_args = {"--list", "30,29,28,27,26,25", "--n", "4", "--repeat", "2"};
+        break;
+    case Shared::word_count:
+        r.name = "word-count";
+        r.book = "Using MapReduce with Disco (shared workload word-count) [book ch.5]";
+        r.options = word_count_options();
+        r.defaults = {{"n", "1e5"}};
+        r.tour_args = {"--n", "1e4", "--repeat", "3"};
+        break;
+    }
+    r.options.insert(r.options.end(), extra.begin(), extra.end());
+    return r;
+}
+
 // ---- the shared record ---------------------------------------------------------------------
 
 std::uint64_t task_count(const Context& ctx, unsigned parallelism) {

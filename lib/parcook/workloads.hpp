@@ -6,6 +6,7 @@
 #include "parcook/context.hpp"
 #include "parcook/generator.hpp"
 #include "parcook/options.hpp"
+#include "parcook/recipe.hpp"
 
 #include <cstdint>
 #include <map>
@@ -74,6 +75,14 @@ std::uint64_t table_checksum(const std::map<std::string, std::uint64_t>& table);
 // Default text: every count is n x the book's 18-word table; --input: equals a serial count.
 void word_count_verify(Context& ctx, std::string_view text,
                        const std::map<std::string, std::uint64_t>& table);
+
+// ---- the shared descriptor -----------------------------------------------------------------
+enum class Shared { vector_sum, pi, fib_map, word_count };
+// A group's member of a shared workload: the same name, book reference, options, defaults and
+// tour sizes in every group; the group brings its summary, its entry point and any options of
+// its own (`extra`, placed after the workload's).
+Recipe shared_recipe(Shared workload, std::string group, std::string summary, void (*run)(Context&),
+                     std::vector<OptionSpec> extra = {});
 
 // ---- the shared record ---------------------------------------------------------------------
 struct Report {

@@ -258,16 +258,8 @@ void run(Context& ctx) {
 
 namespace parcook {
 
-extern const Recipe gpu_vector_sum{
-    .group = "gpu",
-    .name = "vector-sum",
-    .summary = "c = a + b over int32 on a GPU (CUDA or OpenCL); kernel and end-to-end times",
-    .book = "How to build a PyOpenCL application (shared workload vector-sum) [book ch.6]",
-    .options = workload::vector_sum_options(),
-    .run = gpu::run,
-    .defaults = {{"n", "1e7"}},
-    .tour_args = {"--n", "1e6", "--repeat", "3"},
-    .bytes_per_n = workload::vector_bytes_per_element,
-};
+extern const Recipe gpu_vector_sum = workload::shared_recipe(
+    workload::Shared::vector_sum, "gpu",
+    "c = a + b over int32 on a GPU (CUDA or OpenCL); kernel and end-to-end times", gpu::run);
 
 } // namespace parcook

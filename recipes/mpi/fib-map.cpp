@@ -99,20 +99,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe mpi_fib_map{
-    .group = "mpi",
-    .name = "fib-map",
-    .summary = "naive Fibonacci over an uneven task list: manager/worker (or --static) on ranks",
-    .book = "Process pool over Fibonacci (shared workload fib-map) [wiki]",
-    .options =
-        [] {
-            auto v = workload::fib_map_options();
-            v.push_back(flag_option("static", "round-robin assignment instead of manager/worker"));
-            return v;
-        }(),
-    .run = run,
-    .defaults = {{"n", "1"}, {"repeat", "3"}},
-    .tour_args = {"--list", "30,29,28,27,26,25", "--n", "4", "--repeat", "2"},
-};
+extern const Recipe mpi_fib_map = workload::shared_recipe(
+    workload::Shared::fib_map, "mpi",
+    "naive Fibonacci over an uneven task list: manager/worker (or --static) on ranks", run,
+    {flag_option("static", "round-robin assignment instead of manager/worker")});
 
 } // namespace parcook

@@ -39,15 +39,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe mpi_pi{
-    .group = "mpi",
-    .name = "pi",
-    .summary = "Monte Carlo pi, one block of samples per rank, MPI_Reduce of the hits",
-    .book = "Scientific computing with SCOOP (shared workload pi) [book ch.5]",
-    .options = {},
-    .run = run,
-    .defaults = {{"n", "1e7"}},
-    .tour_args = {"--n", "1e6", "--repeat", "3"},
-};
+extern const Recipe mpi_pi = workload::shared_recipe(
+    workload::Shared::pi, "mpi",
+    "Monte Carlo pi, one block of samples per rank, MPI_Reduce of the hits", run);
 
 } // namespace parcook

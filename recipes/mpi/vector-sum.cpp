@@ -58,16 +58,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe mpi_vector_sum{
-    .group = "mpi",
-    .name = "vector-sum",
-    .summary = "c = a + b over int32 arrays, one block per rank, MPI_Reduce of the checksum",
-    .book = "How to build a PyOpenCL application (shared workload vector-sum) [book ch.6]",
-    .options = workload::vector_sum_options(),
-    .run = run,
-    .defaults = {{"n", "1e7"}},
-    .tour_args = {"--n", "1e6", "--repeat", "3"},
-    .bytes_per_n = workload::vector_bytes_per_element,
-};
+extern const Recipe mpi_vector_sum = workload::shared_recipe(
+    workload::Shared::vector_sum, "mpi",
+    "c = a + b over int32 arrays, one block per rank, MPI_Reduce of the checksum", run);
 
 } // namespace parcook

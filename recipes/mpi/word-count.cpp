@@ -95,15 +95,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe mpi_word_count{
-    .group = "mpi",
-    .name = "word-count",
-    .summary = "map-reduce word count: MPI_Scatterv of byte ranges, tables back with MPI_Gatherv",
-    .book = "Using MapReduce with Disco (shared workload word-count) [book ch.5]",
-    .options = workload::word_count_options(),
-    .run = run,
-    .defaults = {{"n", "1e5"}},
-    .tour_args = {"--n", "1e4", "--repeat", "3"},
-};
+extern const Recipe mpi_word_count = workload::shared_recipe(
+    workload::Shared::word_count, "mpi",
+    "map-reduce word count: MPI_Scatterv of byte ranges, tables back with MPI_Gatherv", run);
 
 } // namespace parcook

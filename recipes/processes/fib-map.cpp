@@ -69,19 +69,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_fib_map{
-    .group = "processes",
-    .name = "fib-map",
-    .summary = "naive Fibonacci over an uneven list with a pool of worker processes",
-    .book = "Process pool over Fibonacci [wiki] (shared workload fib-map)",
-    .options = pool::options([] {
-        auto v = workload::fib_map_options();
-        v.push_back(flag_option("seq", "compute the list in this process (the baseline)"));
-        return v;
-    }()),
-    .run = run,
-    .defaults = {{"n", "1"}},
-    .tour_args = {"--list", "32,31,30,29,28,27", "--repeat", "2"},
-};
+extern const Recipe processes_fib_map = workload::shared_recipe(
+    workload::Shared::fib_map, "processes",
+    "naive Fibonacci over an uneven list with a pool of worker processes", run,
+    pool::options({flag_option("seq", "compute the list in this process (the baseline)")}));
 
 } // namespace parcook

@@ -60,15 +60,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_pi{
-    .group = "processes",
-    .name = "pi",
-    .summary = "Monte Carlo pi: ranges of samples mapped over a pool of worker processes",
-    .book = "Scientific computing with SCOOP (shared workload pi) [book ch.5]",
-    .options = pool::options(),
-    .run = run,
-    .defaults = {{"n", "1e7"}},
-    .tour_args = {"--n", "1e6", "--repeat", "3"},
-};
+extern const Recipe processes_pi = workload::shared_recipe(
+    workload::Shared::pi, "processes",
+    "Monte Carlo pi: ranges of samples mapped over a pool of worker processes", run,
+    pool::options());
 
 } // namespace parcook

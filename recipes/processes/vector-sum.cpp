@@ -210,16 +210,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_vector_sum{
-    .group = "processes",
-    .name = "vector-sum",
-    .summary = "c = a + b in shared memory, one block per worker process (memory-bound)",
-    .book = "How to build a PyOpenCL application (shared workload vector-sum) [book ch.6]",
-    .options = pool::options(workload::vector_sum_options()),
-    .run = run,
-    .defaults = {{"n", "1e7"}},
-    .tour_args = {"--n", "1e6", "--repeat", "3"},
-    .bytes_per_n = workload::vector_bytes_per_element,
-};
+extern const Recipe processes_vector_sum = workload::shared_recipe(
+    workload::Shared::vector_sum, "processes",
+    "c = a + b in shared memory, one block per worker process (memory-bound)", run,
+    pool::options());
 
 } // namespace parcook

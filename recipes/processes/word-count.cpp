@@ -61,15 +61,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_word_count{
-    .group = "processes",
-    .name = "word-count",
-    .summary = "map-reduce word count: text chunks mapped over a pool of worker processes",
-    .book = "Using MapReduce with Disco (shared workload word-count) [book ch.5]",
-    .options = pool::options(workload::word_count_options()),
-    .run = run,
-    .defaults = {{"n", "1e5"}},
-    .tour_args = {"--n", "1e4", "--repeat", "3"},
-};
+extern const Recipe processes_word_count = workload::shared_recipe(
+    workload::Shared::word_count, "processes",
+    "map-reduce word count: text chunks mapped over a pool of worker processes", run,
+    pool::options());
 
 } // namespace parcook

@@ -39,15 +39,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe threads_fib_map{
-    .group = "threads",
-    .name = "fib-map",
-    .summary = "naive Fibonacci over an uneven task list, dynamic scheduling on a thread team",
-    .book = "Process pool over Fibonacci (shared workload fib-map) [wiki]",
-    .options = workload::fib_map_options(),
-    .run = run,
-    .defaults = {{"n", "1"}, {"repeat", "3"}},
-    .tour_args = {"--list", "30,29,28,27,26,25", "--n", "4", "--repeat", "2"},
-};
+extern const Recipe threads_fib_map = workload::shared_recipe(
+    workload::Shared::fib_map, "threads",
+    "naive Fibonacci over an uneven task list, dynamic scheduling on a thread team", run);
 
 } // namespace parcook

@@ -43,15 +43,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe threads_pi{
-    .group = "threads",
-    .name = "pi",
-    .summary = "Monte Carlo pi, one static block of samples per thread (compute-bound)",
-    .book = "Scientific computing with SCOOP (shared workload pi) [book ch.5]",
-    .options = {},
-    .run = run,
-    .defaults = {{"n", "1e7"}},
-    .tour_args = {"--n", "1e6", "--repeat", "3"},
-};
+extern const Recipe threads_pi = workload::shared_recipe(
+    workload::Shared::pi, "threads",
+    "Monte Carlo pi, one static block of samples per thread (compute-bound)", run);
 
 } // namespace parcook

@@ -50,16 +50,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe threads_vector_sum{
-    .group = "threads",
-    .name = "vector-sum",
-    .summary = "c = a + b over int32 arrays, one block per thread (memory-bound)",
-    .book = "How to build a PyOpenCL application (shared workload vector-sum) [book ch.6]",
-    .options = workload::vector_sum_options(),
-    .run = run,
-    .defaults = {{"n", "1e7"}},
-    .tour_args = {"--n", "1e6", "--repeat", "3"},
-    .bytes_per_n = workload::vector_bytes_per_element,
-};
+extern const Recipe threads_vector_sum = workload::shared_recipe(
+    workload::Shared::vector_sum, "threads",
+    "c = a + b over int32 arrays, one block per thread (memory-bound)", run);
 
 } // namespace parcook

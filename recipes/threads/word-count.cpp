@@ -45,15 +45,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe threads_word_count{
-    .group = "threads",
-    .name = "word-count",
-    .summary = "map-reduce word count, one text chunk and hash map per thread",
-    .book = "Using MapReduce with Disco (shared workload word-count) [book ch.5]",
-    .options = workload::word_count_options(),
-    .run = run,
-    .defaults = {{"n", "1e5"}},
-    .tour_args = {"--n", "1e4", "--repeat", "3"},
-};
+extern const Recipe threads_word_count =
+    workload::shared_recipe(workload::Shared::word_count, "threads",
+                            "map-reduce word count, one text chunk and hash map per thread", run);
 
 } // namespace parcook
