@@ -248,7 +248,12 @@ void word_count_verify(Context& ctx, std::string_view text,
 
 Recipe shared_recipe(Shared workload, std::string group, std::string summary, void (*run)(Context&),
                      std::vector<OptionSpec> extra) {
-    Recipe r{.group = std::move(group), .summary = std::move(summary), .run = run};
+    Recipe r{.group = std::move(group),
+             .name = {},
+             .summary = std::move(summary),
+             .book = {},
+             .options = {},
+             .run = run};
     switch (workload) {
     case Shared::vector_sum:
         r.name = "vector-sum";
