@@ -39,7 +39,8 @@ bool secondary_mpi_rank() {
 }
 
 int usage_error(const std::string& message) {
-    if (!secondary_mpi_rank()) fmt::print(stderr, "parcook: {}\n", message);
+    if (!secondary_mpi_rank())
+        fmt::print(stderr, "parcook: {}\n", message);
     return exit_usage;
 }
 

@@ -26,7 +26,8 @@ TEST_CASE("processes/exec: text output, waiting for Enter, Good Bye!! never appe
     CHECK(out.find("Good Bye!!") == std::string::npos);
     const auto calling = out.find("[calling] Process calling (pid ");
     REQUIRE(calling != std::string::npos);
-    CHECK(out.find("Process calling", calling + std::string_view("[calling] Process calling").size()) ==
+    CHECK(out.find("Process calling",
+                   calling + std::string_view("[calling] Process calling").size()) ==
           std::string::npos); // printed once: the exec replaced the caller
     const auto hello = out.find("[called] Hello Python Parallel Cookbook!!");
     const auto enter = out.find("[called] Press ENTER to exit");
