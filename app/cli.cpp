@@ -2,8 +2,10 @@
 // The CLI11 tree is generated from the registry; only the selected recipe's options are
 // registered, so start-up stays cheap whatever the number of recipes.
 #include "commands.hpp"
+#include "parcook/children.hpp"
 #include "parcook/host.hpp"
 #include "parcook/log.hpp"
+#include "parcook/output.hpp"
 #include "parcook/recipe.hpp"
 #include "parcook/suggest.hpp"
 #include "parcook/writers.hpp"
@@ -21,33 +23,44 @@ constexpr std::string_view top_description =
     "parcook: the recipes of the Python Parallel Programming Cookbook in C++20.\n"
     "Every recipe verifies its own result and measures itself.";
 
-void print_version() {
-    fmt::print("parcook {}\n", version());
-    fmt::print("build      {} ({})\n", build_type(), compiler());
-    fmt::print("mpi        {}\n", mpi_library_version());
-    fmt::print("mpiexec    {}\n", mpiexec_path());
-    fmt::print("cuda       {}\n",
-               have_cuda() ? "toolkit found at build time" : "no (built without the CUDA toolkit)");
-    fmt::print("opencl     {}\n", have_opencl() ? "yes" : "no (built without an OpenCL loader)");
+std::string version_text() {
+    return fmt::format("parcook {}\nbuild      {} ({})\nmpi        {}\nmpiexec    {}\ncuda       {}\n"
+                       "opencl     {}\n",
+                       version(), build_type(), compiler(), mpi_library_version(), mpiexec_path(),
+                       have_cuda() ? "toolkit found at build time"
+                                   : "no (built without the CUDA toolkit)",
+                       have_opencl() ? "yes" : "no (built without an OpenCL loader)");
 }
 
-// Started as N ranks by mpiexec, every rank parses the same command line: rank 0 alone reports
-// a usage error, so it appears once.
-bool secondary_mpi_rank() {
-    const char* rank = std::getenv("PMI_RANK");
-    return rank && std::string_view(rank) != "0";
+// The group the command line names, if any: it may ask that this process keep quiet about usage
+// errors because a sibling reports them (mpi ranks other than 0).
+const Group* named_group = nullptr;
+
+// One short line: control characters escaped, long messages cut.
+std::string one_line(std::string_view message) {
+    constexpr std::size_t most = 300;
+    std::string out;
+    for (char c : message) {
+        if (out.size() >= most) {
+            out += "...";
+            break;
+        }
+        const auto u = static_cast<unsigned char>(c);
+        out += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+    }
+    return out;
 }
 
-int usage_error(const std::string& message) {
-    if (!secondary_mpi_rank())
-        fmt::print(stderr, "parcook: {}\n", message);
+int usage_error(std::string_view message) {
+    if (!(named_group && named_group->secondary && named_group->secondary()))
+        fmt::print(stderr, "parcook: {}\n", one_line(message));
     return exit_usage;
 }
 
 std::vector<std::string> command_names() {
     std::vector<std::string> v{"list", "tour"};
-    for (const Group& g : groups())
-        v.push_back(g.name);
+    for (const Group* g : groups())
+        v.push_back(g->name);
     return v;
 }
 
@@ -92,6 +105,23 @@ void add_recipe_options(CLI::App& cmd, const Recipe& recipe,
         if (spec.hidden)
             opt->group("");
     }
+    // Anything else is refused after parsing, naming the recipe (see unexpected()).
+    cmd.allow_extras();
+}
+
+// The first argument the recipe did not take: an option it does not have, or a stray word.
+std::string unexpected(const CLI::App& cmd, const Recipe& recipe) {
+    const std::vector<std::string> rest = cmd.remaining();
+    if (rest.empty())
+        return {};
+    auto option = std::find_if(rest.begin(), rest.end(),
+                               [](const std::string& a) { return a.starts_with("-"); });
+    if (option == rest.end())
+        return fmt::format("unexpected argument {} (see parcook {} {} --help)", quote_input(rest[0]),
+                           recipe.group, recipe.name);
+    const std::string name = option->substr(0, std::min<std::size_t>(option->find('='), 40));
+    return fmt::format("{}: {} has no such option (see parcook {} {} --help)", name,
+                       recipe.id(), recipe.group, recipe.name);
 }
 
 std::vector<std::string> recipe_arguments(const std::vector<std::string>& args,
@@ -110,17 +140,34 @@ std::vector<std::string> recipe_arguments(const std::vector<std::string>& args,
     return rest;
 }
 
+// A child process of the recipe: run the role its parent started it for, with the arguments
+// the parent handed it (children.hpp).
+int run_role(const Recipe& recipe, Context& ctx) {
+    const std::string& name = ctx.text("role");
+    const Role* role = recipe.find_role(name);
+    const std::string args = read_role_args(recipe, name);
+    if (!role)
+        throw UsageError("--role: internal to parcook's own child processes, not an option to give");
+    try {
+        role->invoke(role->function, ctx, args);
+    } catch (const Truncated&) {
+        throw UsageError("--role: the arguments handed to this child are malformed");
+    }
+    return exit_verified;
+}
+
 int run_recipe(const Recipe& recipe, const std::map<std::string, std::string>& given,
                std::vector<std::string> args) {
     Context ctx(recipe, given, std::move(args)); // validates every option before any work
     init_logging(ctx.common().verbose, ctx.common().quiet, recipe.id());
+    if (given.contains("role"))
+        return run_role(recipe, ctx);
+    if (std::string why = unavailable_reason(recipe); !why.empty())
+        throw CannotRun(why);
     recipe.run(ctx);
     const Result result = ctx.take_result();
-    if (!ctx.silenced()) {
-        const std::string text = render(result, ctx.common().format, !ctx.common().no_header);
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fflush(stdout);
-    }
+    if (!ctx.silenced())
+        write_stdout(reporter(ctx.common().format, !ctx.common().no_header)->record(result));
     return result.verified() ? exit_verified : exit_failed;
 }
 
@@ -136,7 +183,7 @@ int dispatch(const std::vector<std::string>& args) {
 
     CLI::App app(std::string(top_description), "parcook");
     app.set_version_flag("--version", [] {
-        print_version();
+        write_stdout(version_text());
         return std::string();
     });
     app.require_subcommand(0, 1);
@@ -158,27 +205,31 @@ int dispatch(const std::vector<std::string>& args) {
     add_format_options(*tour_cmd, format, no_header);
 
     const Recipe* selected = nullptr;
+    CLI::App* selected_cmd = nullptr;
     std::map<std::string, std::string> given;
-    for (const Group& g : groups()) {
-        CLI::App* gc = app.add_subcommand(g.name, g.summary);
+    for (const Group* g : groups()) {
+        CLI::App* gc = app.add_subcommand(g->name, g->summary);
         gc->require_subcommand(0, 1);
         for (const Recipe* r : recipes()) {
-            if (r->group != g.name)
+            if (r->group != g->name)
                 continue;
             CLI::App* rc = gc->add_subcommand(r->name, r->summary);
             rc->footer("Ports: " + r->book);
-            if (words.size() >= 2 && words[0] == g.name && words[1] == r->name) {
+            if (words.size() >= 2 && words[0] == g->name && words[1] == r->name) {
                 selected = r;
+                selected_cmd = rc;
                 add_recipe_options(*rc, *r, given);
             }
         }
     }
 
+    if (!words.empty())
+        named_group = find_group(words[0]);
     if (!words.empty() && !wants_help) {
         const auto names = command_names();
         if (std::find(names.begin(), names.end(), words[0]) == names.end())
-            return usage_error(
-                fmt::format("unknown command '{}'{}", words[0], suggestion(words[0], names)));
+            return usage_error(fmt::format("unknown command {}{}", quote_input(words[0]),
+                                           suggestion(words[0], names)));
         if (const Group* g = find_group(words[0])) {
             std::vector<std::string> in_group;
             for (const Recipe* r : recipes())
@@ -195,8 +246,8 @@ int dispatch(const std::vector<std::string>& args) {
                 std::string hint = suggestion(words[1], in_group);
                 if (!elsewhere.empty())
                     hint += fmt::format(" ({} is in {})", words[1], fmt::join(elsewhere, ", "));
-                return usage_error(
-                    fmt::format("unknown recipe '{}' in group '{}'{}", words[1], g->name, hint));
+                return usage_error(fmt::format("unknown recipe {} in group '{}'{}",
+                                               quote_input(words[1]), g->name, hint));
             }
         }
     }
@@ -218,20 +269,26 @@ int dispatch(const std::vector<std::string>& args) {
 
     if (list->parsed()) {
         if (!list_group.empty() && !find_group(list_group))
-            return usage_error(fmt::format("list: unknown group '{}'{}", list_group,
+            return usage_error(fmt::format("list: unknown group {}{}", quote_input(list_group),
                                            suggestion(list_group, command_names())));
         return list_recipes(list_group, format_of(format), !no_header);
     }
     if (tour_cmd->parsed()) {
         for (const std::string& g : tour_groups)
             if (!find_group(g))
-                return usage_error(fmt::format("tour: unknown group '{}'", g));
+                return usage_error(fmt::format("tour: unknown group {}", quote_input(g)));
         const Duration timeout = parse_duration(tour_timeout, "timeout");
+        if (timeout < std::chrono::seconds(1))
+            return usage_error(
+                fmt::format("--timeout: at least 1 s per recipe, got {}", quote_input(tour_timeout)));
         return tour(tour_groups, format_of(format), timeout, !no_header);
     }
-    if (selected)
+    if (selected) {
+        if (std::string extra = unexpected(*selected_cmd, *selected); !extra.empty())
+            return usage_error(extra);
         return run_recipe(*selected, given,
                           recipe_arguments(args, selected->group, selected->name));
+    }
     // a bare group, or nothing at all: show the help of what was named
     std::fputs(app.help().c_str(), stderr);
     return exit_usage;
@@ -240,19 +297,27 @@ int dispatch(const std::vector<std::string>& args) {
 } // namespace
 
 int run_cli(int argc, char** argv) {
+    int code = exit_internal;
     try {
-        return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+        code = dispatch(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const UsageError& e) {
-        return usage_error(e.what());
+        code = usage_error(e.what());
     } catch (const CannotRun& e) {
-        fmt::print(stderr, "parcook: cannot run here: {}\n", e.what());
-        return exit_cannot_run;
+        fmt::print(stderr, "parcook: cannot run here: {}\n", one_line(e.what()));
+        code = exit_cannot_run;
     } catch (const ExitNow& e) {
-        return e.code;
+        code = e.code;
+    } catch (const OutputError&) {
+        // reported below
     } catch (const std::exception& e) {
-        fmt::print(stderr, "parcook: internal error: {}\n", e.what());
-        return exit_internal;
+        fmt::print(stderr, "parcook: internal error: {}\n", one_line(e.what()));
+        code = exit_internal;
     }
+    if (std::string failure = output_failure(); !failure.empty()) {
+        fmt::print(stderr, "parcook: cannot write to stdout: {}\n", failure);
+        return exit_output_failed;
+    }
+    return code;
 }
 
 } // namespace parcook::app

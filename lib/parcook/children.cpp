@@ -195,7 +195,55 @@ IpcName::~IpcName() {
         live_names[static_cast<std::size_t>(slot_)].used.store(false);
 }
 
+// ---- role arguments ----------------------------------------------------------------------
+namespace {
+
+constexpr int role_args_fd = 63; // in the child; read once at start-up, then closed
+constexpr std::size_t role_args_limit = 60 * 1024; // below a pipe's capacity: written at once
+
+std::string role_header(const Recipe& recipe, std::string_view role) {
+    return fmt::format("parcook-role 1\n{}\n{}\n", recipe.id(), role);
+}
+
+// A pipe whose read end holds the header and the encoded arguments, already complete.
+int role_args_pipe(const Recipe& recipe, const RoleCall& call) {
+    const std::string message = role_header(recipe, call.role) + call.args;
+    if (message.size() > role_args_limit)
+        throw std::logic_error("Child: role arguments over 60 KiB");
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe2 failed: " + std::string(std::strerror(errno)));
+    const ssize_t put = ::write(p[1], message.data(), message.size());
+    ::close(p[1]);
+    if (put != static_cast<ssize_t>(message.size())) {
+        ::close(p[0]);
+        throw std::runtime_error("cannot hand a child its arguments");
+    }
+    return p[0];
+}
+
+} // namespace
+
+std::string read_role_args(const Recipe& recipe, std::string_view role) {
+    std::string message;
+    char buf[4096];
+    for (;;) {
+        const ssize_t got = ::read(role_args_fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0 || message.size() > role_args_limit)
+            break;
+        message.append(buf, static_cast<std::size_t>(got));
+    }
+    ::close(role_args_fd);
+    const std::string header = role_header(recipe, role);
+    if (message.size() > role_args_limit || !message.starts_with(header))
+        throw UsageError("--role: internal to parcook's own child processes, not an option to give");
+    return message.substr(header.size());
+}
+
 // ---- Child --------------------------------------------------------------------------------
+
 
 struct Child::State {
     Context* ctx;
@@ -283,6 +331,15 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
         s.slot = register_child(s.pid);
     if (relay)
         s.relay = start_relay_thread([&s, fd = out[0]] { s.relay_lines(fd); });
+}
+
+Child::Child(Context& ctx, std::string name, RoleCall call, ChildOptions options)
+    : Child(ctx, std::move(name), std::vector<std::string>{"--role", call.role},
+            [&] {
+                options.fds.emplace_back(role_args_fd, role_args_pipe(ctx.recipe(), call));
+                return std::move(options);
+            }()) {
+    ::close(state_->options.fds.back().second); // the child holds its copy
 }
 
 Child::Child(Child&&) noexcept = default;

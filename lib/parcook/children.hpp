@@ -32,8 +32,25 @@ struct ChildOptions {
     std::vector<std::pair<int, int>> fds{};
 };
 
+// What a child is started as: a role of the running recipe (Recipe::roles) and its arguments,
+// e.g. role_call("child", ChildArgs{.name = "Process-1", .sleep = 1s}).
+struct RoleCall {
+    std::string role;
+    std::string args; // encoded (encode.hpp)
+};
+template <class Args>
+RoleCall role_call(std::string role, const Args& args) {
+    RoleCall call{std::move(role), {}};
+    put(call.args, args);
+    return call;
+}
+
 class Child {
 public:
+    // Starts `parcook <group> <recipe> --role <role>` for the running recipe; the arguments
+    // travel on a private descriptor, never on the command line, and reach the role function
+    // as its typed struct.
+    Child(Context& ctx, std::string name, RoleCall call, ChildOptions options = {});
     // Starts `parcook <group> <recipe> <role_args...>` for the running recipe. `name` tags the
     // relayed lines when the child writes plain text instead of child_say() records.
     Child(Context& ctx, std::string name, std::vector<std::string> role_args,
@@ -57,6 +74,10 @@ private:
 };
 
 // --- in a child role ---------------------------------------------------------------------
+// The encoded arguments of this process's role, as its parent sent them. Throws UsageError when
+// there are none (--role given by hand): roles are reachable only through Child.
+std::string read_role_args(const Recipe& recipe, std::string_view role);
+
 // One trace line to the parent: "<steady ns>\t<who>\t<text>\n" in a single write, to stdout
 // (which the parent relays) or to `fd` (e.g. a log file that detached children append to).
 void child_say(std::string_view who, std::string_view text, int fd = 1);

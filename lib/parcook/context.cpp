@@ -1,10 +1,15 @@
 #include "parcook/context.hpp"
 
 #include "parcook/host.hpp"
+#include "parcook/output.hpp"
 #include "parcook/parse.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace parcook {
@@ -23,12 +28,19 @@ Context::Context(const Recipe& recipe, const std::map<std::string, std::string>&
         switch (spec.kind) {
         case OptionKind::count:
             v = parse_count(text, spec.name, max);
+            if (std::get<std::uint64_t>(v) < static_cast<std::uint64_t>(spec.min))
+                throw UsageError(fmt::format("--{}: {} needs at least {}, got {}", spec.name,
+                                             recipe.id(), spec.min, quote_input(text)));
             break;
         case OptionKind::bytes:
             v = parse_bytes(text, spec.name, max);
             break;
         case OptionKind::duration:
             v = parse_duration(text, spec.name);
+            if (std::get<Duration>(v) < Duration(spec.min))
+                throw UsageError(fmt::format("--{}: at least {}, got {}", spec.name,
+                                             format_seconds(to_seconds(Duration(spec.min))),
+                                             quote_input(text)));
             break;
         case OptionKind::integer:
             v = parse_integer(text, spec.name, spec.min, spec.max);
@@ -41,8 +53,9 @@ Context::Context(const Recipe& recipe, const std::map<std::string, std::string>&
             break;
         case OptionKind::choice:
             if (std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end())
-                throw UsageError(fmt::format("--{}: invalid value '{}': expected one of {}",
-                                             spec.name, text, fmt::join(spec.choices, ", ")));
+                throw UsageError(fmt::format("--{}: invalid value {}: expected one of {}",
+                                             spec.name, quote_input(text),
+                                             fmt::join(spec.choices, ", ")));
             v = text;
             break;
         case OptionKind::flag:
@@ -52,13 +65,23 @@ Context::Context(const Recipe& recipe, const std::map<std::string, std::string>&
         values_.emplace(spec.name, std::move(v));
         kinds_.emplace(spec.name, spec.kind);
     }
-    common_.n = count("n");
-    common_.threads = static_cast<unsigned>(integer("threads"));
-    common_.workers = static_cast<unsigned>(integer("workers"));
-    common_.tasks = static_cast<std::uint64_t>(integer("tasks"));
-    common_.repeat = static_cast<unsigned>(integer("repeat"));
-    common_.warmup = static_cast<unsigned>(integer("warmup"));
-    common_.seed = count("seed");
+    // A common option the recipe does not use keeps the neutral value of Common's initialiser
+    // (one thread, one timed run, no warm-up).
+    auto declared = [&](std::string_view name) { return values_.contains(name); };
+    if (declared("n"))
+        common_.n = count("n");
+    if (declared("threads"))
+        common_.threads = static_cast<unsigned>(integer("threads"));
+    if (declared("workers"))
+        common_.workers = static_cast<unsigned>(integer("workers"));
+    if (declared("tasks"))
+        common_.tasks = static_cast<std::uint64_t>(integer("tasks"));
+    if (declared("repeat")) {
+        common_.repeat = static_cast<unsigned>(integer("repeat"));
+        common_.warmup = static_cast<unsigned>(integer("warmup"));
+    }
+    if (declared("seed"))
+        common_.seed = count("seed");
     const std::string& format = text("format");
     common_.format = format == "json" ? Format::json : format == "csv" ? Format::csv : Format::text;
     common_.quiet = flag("quiet");
@@ -112,6 +135,38 @@ void Context::require_memory(double bytes, std::string_view option) const {
                                      option, format_bytes(bytes), format_bytes(available)));
 }
 
+std::string Context::read_input(std::string_view option, double copies) const {
+    const std::string& path = text(option);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const std::string why = fd < 0 ? std::strerror(errno) : "not a regular file";
+        if (fd >= 0)
+            ::close(fd);
+        throw UsageError(fmt::format("--{}: cannot read {}: {}", option, quote_input(path), why));
+    }
+    std::string contents;
+    try {
+        require_memory(static_cast<double>(st.st_size) * copies, option);
+        contents.resize(static_cast<std::size_t>(st.st_size));
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    std::size_t got = 0;
+    while (got < contents.size()) { // a file that shrinks meanwhile ends early; one that grows is cut
+        const ssize_t r = ::read(fd, contents.data() + got, contents.size() - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += static_cast<std::size_t>(r);
+    }
+    ::close(fd);
+    contents.resize(got);
+    return contents;
+}
+
 void Context::say(std::string_view who, std::string_view text) {
     say(who, text, Stopwatch::clock::now());
 }
@@ -121,9 +176,9 @@ void Context::say(std::string_view who, std::string_view text, Stopwatch::clock:
     const double t = std::chrono::duration<double>(at - clock_.started()).count();
     result_.trace.push_back({t, std::string(who), std::string(text)});
     if (common_.format == Format::text && !common_.quiet && !silenced_) {
-        // One write per line, so lines from threads and child processes never tear.
-        const std::string line = fmt::format("[{}] {}\n", who, text);
-        [[maybe_unused]] auto written = ::write(STDOUT_FILENO, line.data(), line.size());
+        // One write per line, so lines from threads and child processes never tear; a failed
+        // write is reported when the recipe ends.
+        write_stdout_noexcept(fmt::format("[{}] {}\n", who, text));
     }
 }
 

@@ -57,6 +57,9 @@ public:
 
     // Refuses (exit 2, naming `option`) to allocate more than the machine has.
     void require_memory(double bytes, std::string_view option) const;
+    // The contents of the file named by the text option `option`: a regular, readable file whose
+    // size times `copies` (what the recipe derives from it) passes require_memory.
+    std::string read_input(std::string_view option, double copies = 1) const;
 
     // One human-readable line from `who`; safe from any thread. Printed at once in text
     // format (unless --quiet) and kept in the record's trace.
@@ -79,15 +82,22 @@ public:
     // Runs `body` --warmup times untimed, then --repeat times timed; records and returns stats.
     template <class F>
     const Stats& measure(F&& body) {
+        return measure_own([&] {
+            Stopwatch sw;
+            body();
+            return sw.seconds();
+        });
+    }
+    // The same for a body that times itself and returns its seconds: device events, the
+    // slowest of several processes, a region inside a larger step.
+    template <class F>
+    const Stats& measure_own(F&& body) {
         for (unsigned i = 0; i < common_.warmup; ++i)
             body();
         std::vector<double> samples;
         samples.reserve(common_.repeat);
-        for (unsigned i = 0; i < common_.repeat; ++i) {
-            Stopwatch sw;
-            body();
-            samples.push_back(sw.seconds());
-        }
+        for (unsigned i = 0; i < common_.repeat; ++i)
+            samples.push_back(body());
         result_.timing = Stats::of(std::move(samples));
         return *result_.timing;
     }

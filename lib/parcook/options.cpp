@@ -11,8 +11,10 @@ OptionSpec count_option(std::string name, std::string def, std::string help, std
 OptionSpec bytes_option(std::string name, std::string def, std::string help, std::int64_t max) {
     return {std::move(name), OptionKind::bytes, std::move(def), std::move(help), {}, 0, max};
 }
-OptionSpec duration_option(std::string name, std::string def, std::string help) {
-    return {std::move(name), OptionKind::duration, std::move(def), std::move(help)};
+OptionSpec duration_option(std::string name, std::string def, std::string help,
+                           std::chrono::nanoseconds min) {
+    return {std::move(name), OptionKind::duration, std::move(def), std::move(help), {},
+            min.count()};
 }
 OptionSpec integer_option(std::string name, std::int64_t def, std::string help, std::int64_t min,
                           std::int64_t max) {

@@ -1,6 +1,7 @@
 // Recipe options as data: each recipe lists its options; the CLI, the help text, validation
 // and the typed accessors of Context are all generated from these descriptions.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ struct OptionSpec {
     std::string default_value; // in the same form a user would type it; "" for flags
     std::string help;
     std::vector<std::string> choices{}; // for choice options
-    std::int64_t min = 0;               // for integer options
+    std::int64_t min = 0; // for integer and count options; nanoseconds for durations
     std::int64_t max = INT64_MAX;       // upper bound for count, bytes and integer options
     bool hidden = false;                // internal options (child roles), left out of --help
     std::string short_name{};           // e.g. "t" for -t
@@ -26,7 +27,8 @@ OptionSpec count_option(std::string name, std::string def, std::string help,
                         std::int64_t max = INT64_C(1) << 62);
 OptionSpec bytes_option(std::string name, std::string def, std::string help,
                         std::int64_t max = INT64_C(1) << 40);
-OptionSpec duration_option(std::string name, std::string def, std::string help);
+OptionSpec duration_option(std::string name, std::string def, std::string help,
+                           std::chrono::nanoseconds min = {});
 OptionSpec integer_option(std::string name, std::int64_t def, std::string help, std::int64_t min,
                           std::int64_t max);
 OptionSpec real_option(std::string name, std::string def, std::string help);

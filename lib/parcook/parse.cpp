@@ -13,7 +13,16 @@ namespace parcook {
 namespace {
 
 [[noreturn]] void bad(std::string_view option, std::string_view text, std::string_view form) {
-    throw UsageError(fmt::format("--{}: invalid value '{}': expected {}", option, text, form));
+    throw UsageError(fmt::format("--{}: invalid value {}: expected {}", option, quote_input(text), form));
+}
+
+[[noreturn]] void too_large(std::string_view option, std::string_view text, std::uint64_t max) {
+    throw UsageError(
+        fmt::format("--{}: value {} is too large (at most {})", option, quote_input(text), max));
+}
+
+[[noreturn]] void negative(std::string_view option, std::string_view text, std::string_view form) {
+    throw UsageError(fmt::format("--{}: {} is negative; expected {}", option, quote_input(text), form));
 }
 
 std::string without_underscores(std::string_view text) {
@@ -65,27 +74,45 @@ std::uint64_t scaled(std::string_view option, std::string_view text, std::string
     if (v != std::floor(v))
         bad(option, text, form);
     if (v > static_cast<long double>(max))
-        throw UsageError(
-            fmt::format("--{}: value '{}' is too large (at most {})", option, text, max));
+        too_large(option, text, max);
     return static_cast<std::uint64_t>(v);
 }
 
 } // namespace
 
+std::string quote_input(std::string_view text, std::size_t most) {
+    std::string out = "'";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (out.size() > most) {
+            out += fmt::format("...' ({} characters)", text.size());
+            return out;
+        }
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\\' || c == '\'')
+            out += fmt::format("\\{}", static_cast<char>(c));
+        else if (c < 0x20 || c == 0x7f)
+            out += fmt::format("\\x{:02x}", c);
+        else
+            out += static_cast<char>(c);
+    }
+    return out + "'";
+}
+
 std::uint64_t parse_count(std::string_view text, std::string_view option, std::uint64_t max) {
     constexpr std::string_view form = "a count such as 1000, 1e6, 1M, 2^20 or 1_000_000";
     const std::string s = without_underscores(text);
     if (!s.empty() && s[0] == '-')
-        throw UsageError(fmt::format("--{}: '{}' is negative; expected {}", option, text, form));
+        negative(option, text, form);
     if (auto caret = s.find('^'); caret != std::string::npos) {
         long double base = 0, exp = 0;
         if (!parse_number(std::string_view(s).substr(0, caret), base) ||
             !parse_number(std::string_view(s).substr(caret + 1), exp) || exp != std::floor(exp))
             bad(option, text, form);
-        long double v = std::pow(base, exp);
+        const long double v = std::pow(base, exp);
+        if (v != std::floor(v)) // 2.5^2 is not a count
+            bad(option, text, form);
         if (v > static_cast<long double>(max))
-            throw UsageError(
-                fmt::format("--{}: value '{}' is too large (at most {})", option, text, max));
+            too_large(option, text, max);
         return static_cast<std::uint64_t>(v);
     }
     static constexpr std::array<Suffix, 8> suffixes{{{"k", 1e3L},
@@ -112,7 +139,7 @@ std::uint64_t parse_bytes(std::string_view text, std::string_view option, std::u
     constexpr std::string_view form = "a byte size such as 4096, 64KiB, 1MB or 16MiB";
     const std::string s = without_underscores(text);
     if (!s.empty() && s[0] == '-')
-        throw UsageError(fmt::format("--{}: '{}' is negative; expected {}", option, text, form));
+        negative(option, text, form);
     static constexpr std::array<Suffix, 12> suffixes{{{"B", 1},
                                                       {"k", 1e3L},
                                                       {"K", 1e3L},
@@ -140,7 +167,7 @@ std::uint64_t parse_bytes(std::string_view text, std::string_view option, std::u
 Duration parse_duration(std::string_view text, std::string_view option, Duration max) {
     constexpr std::string_view form = "a duration such as 500ms, 2s, 1.5s, 250us or 0";
     if (!text.empty() && text[0] == '-')
-        throw UsageError(fmt::format("--{}: '{}' is negative; expected {}", option, text, form));
+        negative(option, text, form);
     static constexpr std::array<Suffix, 6> suffixes{
         {{"ns", 1}, {"us", 1e3L}, {"ms", 1e6L}, {"s", 1e9L}, {"min", 60e9L}, {"h", 3600e9L}}};
     auto [body, suffix] = split_suffix(text);
@@ -157,7 +184,7 @@ Duration parse_duration(std::string_view text, std::string_view option, Duration
         bad(option, text, form);
     v *= factor;
     if (v > static_cast<long double>(max.count()))
-        throw UsageError(fmt::format("--{}: '{}' is too long (at most {})", option, text,
+        throw UsageError(fmt::format("--{}: {} is too long (at most {})", option, quote_input(text),
                                      format_seconds(to_seconds(max))));
     return Duration(static_cast<std::int64_t>(std::llround(v)));
 }
@@ -168,8 +195,8 @@ std::int64_t parse_integer(std::string_view text, std::string_view option, std::
     std::int64_t v = 0;
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || v < min || v > max)
-        throw UsageError(fmt::format("--{}: invalid value '{}': expected an integer from {} to {}",
-                                     option, text, min, max));
+        throw UsageError(fmt::format("--{}: invalid value {}: expected an integer from {} to {}",
+                                     option, quote_input(text), min, max));
     return v;
 }
 
@@ -177,8 +204,8 @@ double parse_real(std::string_view text, std::string_view option) {
     double v = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v))
-        throw UsageError(
-            fmt::format("--{}: invalid value '{}': expected a number such as 0.5", option, text));
+        throw UsageError(fmt::format("--{}: invalid value {}: expected a number such as 0.5",
+                                     option, quote_input(text)));
     return v;
 }
 

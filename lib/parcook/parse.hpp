@@ -28,6 +28,10 @@ std::int64_t parse_integer(std::string_view text, std::string_view option, std::
 
 double parse_real(std::string_view text, std::string_view option);
 
+// A value the user typed, fit for a one-line message: in quotes, control characters escaped
+// (\x0a), cut short after `most` characters with the full length named.
+std::string quote_input(std::string_view text, std::size_t most = 40);
+
 std::string format_bytes(double bytes);     // "1.5 GiB"
 std::string format_seconds(double seconds); // "12.3 ms"
 double to_seconds(Duration d);

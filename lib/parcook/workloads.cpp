@@ -1,19 +1,15 @@
 #include "parcook/workloads.hpp"
 
+#include <boost/json/value_from.hpp>
 #include <cctype>
 #include <cmath>
 #include <fmt/format.h>
-#include <fstream>
 #include <numbers>
 #include <sstream>
 
 namespace parcook::workload {
 
 // ---- vector-sum -------------------------------------------------------------------------
-
-std::vector<OptionSpec> vector_sum_options() {
-    return {choice_option("op", "add", {"add", "saxpy"}, "add: c = a + b; saxpy: c = 2a + 5b")};
-}
 
 VectorOp vector_op(const Context& ctx) {
     return ctx.text("op") == "saxpy" ? VectorOp{2, 5} : VectorOp{1, 1};
@@ -45,9 +41,12 @@ std::int64_t vector_kernel(VectorOp op, const std::int32_t* __restrict a,
     return sum;
 }
 
-void vector_verify(Context& ctx, VectorOp op, const std::int32_t* c, std::uint64_t n,
-                   std::int64_t checksum) {
+namespace {
+
+// Checks c element-wise against the generator and the checksum against a serial sum.
+void vector_verify(Context& ctx, const std::int32_t* c, std::uint64_t n, std::int64_t checksum) {
     const std::uint64_t seed = ctx.common().seed;
+    const VectorOp op = vector_op(ctx);
     std::int64_t expected = 0;
     std::uint64_t wrong = 0, first_wrong = n;
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -63,6 +62,8 @@ void vector_verify(Context& ctx, VectorOp op, const std::int32_t* c, std::uint64
               fmt::format("got {}, expected {}", checksum, expected));
 }
 
+} // namespace
+
 // ---- pi -----------------------------------------------------------------------------------
 
 std::uint64_t pi_hits(std::uint64_t seed, std::uint64_t begin, std::uint64_t end) {
@@ -72,6 +73,9 @@ std::uint64_t pi_hits(std::uint64_t seed, std::uint64_t begin, std::uint64_t end
     return hits;
 }
 
+namespace {
+
+// Same hits as a serial run (when n is small enough to recount) and |pi - 4 hits/n| < 6 sigma.
 void pi_verify(Context& ctx, std::uint64_t n, std::uint64_t hits) {
     constexpr std::uint64_t recount_limit = 20'000'000;
     if (n <= recount_limit) {
@@ -86,15 +90,12 @@ void pi_verify(Context& ctx, std::uint64_t n, std::uint64_t hits) {
               fmt::format("estimate {}, sigma {}", estimate, sigma));
 }
 
+} // namespace
+
 // ---- fib-map ------------------------------------------------------------------------------
 
 std::uint64_t fib(unsigned k) {
     return k <= 2 ? 1 : fib(k - 1) + fib(k - 2);
-}
-
-std::vector<OptionSpec> fib_map_options() {
-    return {text_option("list", "38,37,36,35,34,33",
-                        "comma-separated Fibonacci arguments (each 1..50); --n repeats the list")};
 }
 
 std::vector<unsigned> fib_tasks(const Context& ctx) {
@@ -104,13 +105,17 @@ std::vector<unsigned> fib_tasks(const Context& ctx) {
         list.push_back(static_cast<unsigned>(parse_integer(item, "list", 1, 50)));
     if (list.empty())
         throw UsageError("--list: expected comma-separated integers such as 38,37");
-    if (ctx.common().n > 100'000)
-        throw UsageError("--n: fib-map repeats the list at most 100000 times");
+    if (ctx.common().n > 100'000 / list.size())
+        throw UsageError(fmt::format(
+            "--n: fib-map runs at most 100000 tasks ({} list entries x --n {})", list.size(),
+            ctx.common().n));
     std::vector<unsigned> tasks;
     for (std::uint64_t r = 0; r < ctx.common().n; ++r)
         tasks.insert(tasks.end(), list.begin(), list.end());
     return tasks;
 }
+
+namespace {
 
 void fib_verify(Context& ctx, const std::vector<unsigned>& tasks,
                 const std::vector<std::uint64_t>& values) {
@@ -126,6 +131,8 @@ void fib_verify(Context& ctx, const std::vector<unsigned>& tasks,
     ctx.check("every fib(k) equals the iterative value, in input order", wrong == 0,
               fmt::format("{} of {} wrong", wrong, tasks.size()));
 }
+
+} // namespace
 
 // ---- word-count ---------------------------------------------------------------------------
 
@@ -144,20 +151,10 @@ const std::map<std::string, std::uint64_t>& book_table() {
 }
 } // namespace
 
-std::vector<OptionSpec> word_count_options() {
-    return {text_option("input", "", "count the words of this file instead of the book text")};
-}
-
 std::string word_count_input(const Context& ctx) {
     const std::string& path = ctx.text("input");
-    if (!path.empty()) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            throw UsageError(fmt::format("--input: cannot read '{}'", path));
-        std::ostringstream all;
-        all << in.rdbuf();
-        return all.str();
-    }
+    if (!path.empty())
+        return ctx.read_input("input", 3); // the text, its chunks and their words
     const std::uint64_t n = ctx.common().n;
     ctx.require_memory(static_cast<double>(n) * (book_text.size() + 1) * 3, "n");
     std::string text;
@@ -228,6 +225,8 @@ std::uint64_t table_checksum(const std::map<std::string, std::uint64_t>& table) 
     return h;
 }
 
+namespace {
+
 void word_count_verify(Context& ctx, std::string_view text,
                        const std::map<std::string, std::uint64_t>& table) {
     std::map<std::string, std::uint64_t> expected;
@@ -244,66 +243,128 @@ void word_count_verify(Context& ctx, std::string_view text,
     }
 }
 
+} // namespace
+
 // ---- the shared descriptor -----------------------------------------------------------------
 
+const Workload& describe(Shared workload) {
+    static const Workload table[] = {
+        {"vector-sum",
+         "How to build a PyOpenCL application (shared workload vector-sum) [book ch.6]",
+         "bandwidth", "GB/s", 1e-9, Uses::n | Uses::timing | Uses::seed},
+        {"pi", "Scientific computing with SCOOP (shared workload pi) [book ch.5]",
+         "samples_per_second", "samples/s", 1, Uses::n | Uses::timing | Uses::seed},
+        {"fib-map", "Process pool over Fibonacci (shared workload fib-map) [wiki]",
+         "tasks_per_second", "tasks/s", 1, Uses::n | Uses::timing},
+        {"word-count", "Using MapReduce with Disco (shared workload word-count) [book ch.5]",
+         "words_per_second", "words/s", 1, Uses::n | Uses::timing},
+    };
+    return table[static_cast<int>(workload)];
+}
+
 Recipe shared_recipe(Shared workload, std::string group, std::string summary, void (*run)(Context&),
-                     std::vector<OptionSpec> extra) {
+                     std::vector<OptionSpec> extra, Uses parallelism) {
+    const Workload& w = describe(workload);
     Recipe r{.group = std::move(group),
-             .name = {},
+             .name = std::string(w.name),
              .summary = std::move(summary),
-             .book = {},
+             .book = std::string(w.book),
              .options = {},
-             .run = run};
+             .run = run,
+             .uses = w.uses | parallelism};
+    r.min_n = 1;
     switch (workload) {
     case Shared::vector_sum:
-        r.name = "vector-sum";
-        r.book = "How to build a PyOpenCL application (shared workload vector-sum) [book ch.6]";
-        r.options = vector_sum_options();
+        r.options = {
+            choice_option("op", "add", {"add", "saxpy"}, "add: c = a + b; saxpy: c = 2a + 5b")};
         r.defaults = {{"n", "1e7"}};
         r.tour_args = {"--n", "1e6", "--repeat", "3"};
         r.bytes_per_n = vector_bytes_per_element;
         break;
     case Shared::pi:
-        r.name = "pi";
-        r.book = "Scientific computing with SCOOP (shared workload pi) [book ch.5]";
         r.defaults = {{"n", "1e7"}};
         r.tour_args = {"--n", "1e6", "--repeat", "3"};
         break;
     case Shared::fib_map:
-        r.name = "fib-map";
-        r.book = "Process pool over Fibonacci (shared workload fib-map) [wiki]";
-        r.options = fib_map_options();
+        r.options = {text_option(
+            "list", "38,37,36,35,34,33",
+            "comma-separated Fibonacci arguments (each 1..50); --n repeats the list")};
         r.defaults = {{"n", "1"}, {"repeat", "3"}};
         r.tour_args = {"--list", "30,29,28,27,26,25", "--n", "4", "--repeat", "2"};
         break;
     case Shared::word_count:
-        r.name = "word-count";
-        r.book = "Using MapReduce with Disco (shared workload word-count) [book ch.5]";
-        r.options = word_count_options();
+        r.options = {
+            text_option("input", "", "count the words of this file instead of the book text")};
         r.defaults = {{"n", "1e5"}};
         r.tour_args = {"--n", "1e4", "--repeat", "3"};
+        // the book text (~200 bytes a copy), its chunks and their words
+        r.bytes_per_n = 3 * 200;
         break;
     }
     r.options.insert(r.options.end(), extra.begin(), extra.end());
     return r;
 }
 
-// ---- the shared record ---------------------------------------------------------------------
+// ---- the endings ------------------------------------------------------------------------------
 
 std::uint64_t task_count(const Context& ctx, unsigned parallelism) {
     return ctx.common().tasks ? ctx.common().tasks : 4ull * parallelism;
 }
 
-void report(Context& ctx, const Report& r) {
-    ctx.field("workload", r.workload.c_str());
+namespace {
+
+// The fields and metrics every member of `workload` carries, in the same order.
+void report(Context& ctx, Shared workload, Shape shape, boost::json::value result, double work) {
+    const Workload& w = describe(workload);
+    const double seconds = ctx.result().timing ? ctx.result().timing->median : 0;
+    ctx.field("workload", boost::json::string(w.name));
     ctx.field("group", ctx.recipe().group.c_str());
-    ctx.field("n", r.n);
-    ctx.field("parallelism", r.parallelism);
-    ctx.field("tasks", r.tasks);
-    ctx.field("result", r.result);
-    ctx.metric("seconds", r.seconds, "s");
-    ctx.metric(r.rate_name, r.rate, r.rate_unit);
-    ctx.headline(r.rate_name);
+    ctx.field("n", ctx.common().n);
+    ctx.field("parallelism", shape.parallelism);
+    ctx.field("tasks", shape.tasks);
+    ctx.field("result", std::move(result));
+    ctx.metric("seconds", seconds, "s");
+    ctx.metric(std::string(w.rate_name), seconds > 0 ? work / seconds * w.rate_scale : 0,
+               std::string(w.rate_unit));
+    ctx.headline(std::string(w.rate_name));
+}
+
+} // namespace
+
+void finish_vector_sum(Context& ctx, Shape shape, const std::int32_t* c, std::int64_t checksum) {
+    const std::uint64_t n = ctx.common().n;
+    vector_verify(ctx, c, n, checksum);
+    report(ctx, Shared::vector_sum, shape, checksum,
+           vector_bytes_per_element * static_cast<double>(n));
+}
+
+void finish_pi(Context& ctx, Shape shape, std::uint64_t hits) {
+    const std::uint64_t n = ctx.common().n;
+    pi_verify(ctx, n, hits);
+    report(ctx, Shared::pi, shape, hits, static_cast<double>(n));
+    ctx.field("pi_estimate", 4.0 * static_cast<double>(hits) / static_cast<double>(n));
+}
+
+void finish_fib_map(Context& ctx, unsigned parallelism, const std::vector<unsigned>& tasks,
+                    const std::vector<std::uint64_t>& values) {
+    fib_verify(ctx, tasks, values);
+    report(ctx, Shared::fib_map, {parallelism, tasks.size()}, boost::json::value_from(values),
+           static_cast<double>(tasks.size()));
+    std::uint64_t checksum = 0;
+    for (std::uint64_t v : values)
+        checksum += v;
+    ctx.field("checksum", checksum);
+}
+
+void finish_word_count(Context& ctx, Shape shape, std::string_view text,
+                       const std::map<std::string, std::uint64_t>& table) {
+    word_count_verify(ctx, text, table);
+    std::uint64_t words = 0;
+    for (const auto& entry : table)
+        words += entry.second;
+    report(ctx, Shared::word_count, shape, table_checksum(table), static_cast<double>(words));
+    ctx.field("words", words);
+    ctx.field("distinct_words", table.size());
 }
 
 } // namespace parcook::workload

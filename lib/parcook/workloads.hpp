@@ -35,16 +35,12 @@ struct VectorOp {
     }
 };
 VectorOp vector_op(const Context& ctx);
-std::vector<OptionSpec> vector_sum_options();
 // Fills a and b for [begin, end) (call it from the thread that will use the block: first touch).
 void vector_fill(std::uint64_t seed, std::int32_t* a, std::int32_t* b, std::uint64_t begin,
                  std::uint64_t end);
 // c = op(a, b) over [begin, end); returns the block's checksum sum(c) as int64.
 std::int64_t vector_kernel(VectorOp op, const std::int32_t* a, const std::int32_t* b,
                            std::int32_t* c, std::uint64_t begin, std::uint64_t end);
-// Checks c element-wise against the generator and the checksum against a serial sum.
-void vector_verify(Context& ctx, VectorOp op, const std::int32_t* c, std::uint64_t n,
-                   std::int64_t checksum);
 
 // ---- pi -----------------------------------------------------------------------------------
 // Sample k uses draws (seed, 2k) and (seed, 2k + 1); a hit lands inside the unit circle.
@@ -53,51 +49,58 @@ inline bool pi_hit(std::uint64_t seed, std::uint64_t k) {
     return x * x + y * y < 1.0;
 }
 std::uint64_t pi_hits(std::uint64_t seed, std::uint64_t begin, std::uint64_t end);
-// Same hits as a serial run (when n is small enough to recount) and |pi - 4 hits/n| < 6 sigma.
-void pi_verify(Context& ctx, std::uint64_t n, std::uint64_t hits);
 
 // ---- fib-map ------------------------------------------------------------------------------
 std::uint64_t fib(unsigned k); // naive recursion: 1 for k <= 2, else fib(k-1) + fib(k-2)
-std::vector<OptionSpec> fib_map_options();
 std::vector<unsigned> fib_tasks(const Context& ctx); // --list repeated --n times
-void fib_verify(Context& ctx, const std::vector<unsigned>& tasks,
-                const std::vector<std::uint64_t>& values);
 
 // ---- word-count ---------------------------------------------------------------------------
 using WordCounts = std::unordered_map<std::string, std::uint64_t>;
-std::vector<OptionSpec> word_count_options();
 std::string word_count_input(const Context& ctx);          // --input FILE, else the book text x --n
 void count_words(std::string_view text, WordCounts& into); // lower-case, strip punctuation
 // Splits text into at most `parts` chunks that end at whitespace.
 std::vector<std::string_view> split_text(std::string_view text, std::size_t parts);
 std::map<std::string, std::uint64_t> sorted(const WordCounts& counts);
 std::uint64_t table_checksum(const std::map<std::string, std::uint64_t>& table); // FNV-1a
-// Default text: every count is n x the book's 18-word table; --input: equals a serial count.
-void word_count_verify(Context& ctx, std::string_view text,
-                       const std::map<std::string, std::uint64_t>& table);
 
 // ---- the shared descriptor -----------------------------------------------------------------
+// One table of the shared workloads, as BabelStream keeps one table of its kernels: the name,
+// the headline rate and how much work (bytes moved, samples, tasks, words) one unit carries.
 enum class Shared { vector_sum, pi, fib_map, word_count };
-// A group's member of a shared workload: the same name, book reference, options, defaults and
-// tour sizes in every group; the group brings its summary, its entry point and any options of
-// its own (`extra`, placed after the workload's).
-Recipe shared_recipe(Shared workload, std::string group, std::string summary, void (*run)(Context&),
-                     std::vector<OptionSpec> extra = {});
+struct Workload {
+    std::string_view name;      // "vector-sum"
+    std::string_view book;      // the book recipe it stands for
+    std::string_view rate_name; // "bandwidth"
+    std::string_view rate_unit; // "GB/s"
+    double rate_scale;          // rate = work / seconds * rate_scale
+    Uses uses;                  // the common options every member reads
+};
+const Workload& describe(Shared workload);
 
-// ---- the shared record ---------------------------------------------------------------------
-struct Report {
-    std::string workload;
-    std::uint64_t n;
+// A group's member of a shared workload: the same name, book reference, options, defaults,
+// smallest --n and tour sizes in every group; the group brings its summary, its entry point,
+// any options of its own (`extra`, placed after the workload's) and the common options of its
+// parallelism (Uses::threads, Uses::workers, Uses::tasks).
+Recipe shared_recipe(Shared workload, std::string group, std::string summary, void (*run)(Context&),
+                     std::vector<OptionSpec> extra = {}, Uses parallelism = Uses::none);
+
+// ---- the endings: every member ends with one call ----------------------------------------------
+// Each verifies the result by the workload's rule and writes the fields every group's member
+// carries, in the same order (workload, group, n, parallelism, tasks, result, ...), the
+// metrics `seconds` (the median of Context::measure) and the rate. `parallelism` counts
+// threads, processes or ranks; `tasks` the pieces the work was cut into.
+struct Shape {
     unsigned parallelism;
     std::uint64_t tasks;
-    boost::json::value result; // checksum, hits, value list...
-    double seconds;            // median of the timed runs
-    std::string rate_name;     // "bandwidth", "samples_per_second", ...
-    double rate;
-    std::string rate_unit;
 };
-// Writes the fields every group's member carries, in the same order.
-void report(Context& ctx, const Report& r);
+// c: the whole result array when this process holds it (nullptr: checked elsewhere).
+void finish_vector_sum(Context& ctx, Shape shape, const std::int32_t* c, std::int64_t checksum);
+void finish_pi(Context& ctx, Shape shape, std::uint64_t hits);
+void finish_fib_map(Context& ctx, unsigned parallelism, const std::vector<unsigned>& tasks,
+                    const std::vector<std::uint64_t>& values);
+void finish_word_count(Context& ctx, Shape shape, std::string_view text,
+                       const std::map<std::string, std::uint64_t>& table);
+
 // --tasks, or 4 x parallelism when it is 0.
 std::uint64_t task_count(const Context& ctx, unsigned parallelism);
 

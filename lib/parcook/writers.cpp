@@ -21,7 +21,7 @@ std::string plain(const json::value& v) {
 }
 
 std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos)
+    if (s.find_first_of(",\"\r\n") == std::string::npos)
         return s;
     std::string out = "\"";
     for (char c : s) {
@@ -133,6 +133,15 @@ json::object to_json(const Result& r) {
     return o;
 }
 
+namespace {
+std::string csv_line(const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        out += (i ? "," : "") + csv_cell(cells[i]);
+    return out + "\n";
+}
+} // namespace
+
 std::string to_csv(const Result& r, bool header) {
     std::vector<std::string> names{"recipe"};
     std::vector<std::string> cells{r.recipe};
@@ -163,28 +172,91 @@ std::string to_csv(const Result& r, bool header) {
     cells.push_back(fmt::format("{}", r.setup_seconds));
     names.emplace_back("verified");
     cells.emplace_back(r.verified() ? "true" : "false");
-    std::string out;
-    auto line = [&](const std::vector<std::string>& v) {
-        for (std::size_t i = 0; i < v.size(); ++i)
-            out += (i ? "," : "") + csv_cell(v[i]);
-        out += "\n";
-    };
-    if (header)
-        line(names);
-    line(cells);
-    return out;
+    return (header ? csv_line(names) : std::string()) + csv_line(cells);
+}
+
+// ---- the reporters: one per format, for records and for tables ------------------------------
+namespace {
+
+class TextReporter final : public Reporter {
+public:
+    std::string record(const Result& r) const override { return to_text(r); }
+    std::string table(const Table& t) const override {
+        std::vector<std::size_t> shown = t.text_columns;
+        if (shown.empty())
+            for (std::size_t c = 0; c < t.columns.size(); ++c)
+                shown.push_back(c);
+        std::vector<std::size_t> width(t.columns.size());
+        for (std::size_t c : shown) {
+            width[c] = t.text_header ? t.columns[c].size() : 0;
+            for (const auto& row : t.rows)
+                width[c] = std::max(width[c], plain(row[c]).size());
+        }
+        auto line = [&](auto cell) {
+            std::string out;
+            for (std::size_t c : shown)
+                out += c == shown.back() ? cell(c) : fmt::format("{:<{}}  ", cell(c), width[c]);
+            while (!out.empty() && out.back() == ' ')
+                out.pop_back();
+            return out + "\n";
+        };
+        std::string out = t.text_header ? line([&](std::size_t c) { return t.columns[c]; }) : "";
+        for (const auto& row : t.rows)
+            out += line([&](std::size_t c) { return plain(row[c]); });
+        return out + t.footer;
+    }
+};
+
+class JsonReporter final : public Reporter {
+public:
+    std::string record(const Result& r) const override { return json::serialize(to_json(r)) + "\n"; }
+    std::string table(const Table& t) const override {
+        std::string out;
+        for (const auto& row : t.rows) {
+            json::object o;
+            for (std::size_t c = 0; c < t.columns.size(); ++c)
+                o[t.columns[c]] = row[c];
+            out += json::serialize(o) + "\n";
+        }
+        return out;
+    }
+};
+
+class CsvReporter final : public Reporter {
+public:
+    explicit CsvReporter(bool header) : header_(header) {}
+    std::string record(const Result& r) const override { return to_csv(r, header_); }
+    std::string table(const Table& t) const override {
+        std::string out = header_ ? csv_line(t.columns) : "";
+        for (const auto& row : t.rows) {
+            std::vector<std::string> cells;
+            for (const json::value& v : row)
+                cells.push_back(plain(v));
+            out += csv_line(cells);
+        }
+        return out;
+    }
+
+private:
+    bool header_;
+};
+
+} // namespace
+
+std::unique_ptr<Reporter> reporter(Format format, bool header) {
+    switch (format) {
+    case Format::json:
+        return std::make_unique<JsonReporter>();
+    case Format::csv:
+        return std::make_unique<CsvReporter>(header);
+    case Format::text:
+        break;
+    }
+    return std::make_unique<TextReporter>();
 }
 
 std::string render(const Result& r, Format format, bool header) {
-    switch (format) {
-    case Format::json:
-        return json::serialize(to_json(r)) + "\n";
-    case Format::csv:
-        return to_csv(r, header);
-    case Format::text:
-        return to_text(r);
-    }
-    return {};
+    return reporter(format, header)->record(r);
 }
 
 } // namespace parcook

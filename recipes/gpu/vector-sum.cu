@@ -198,8 +198,6 @@ std::string first_elements(std::span<const std::int32_t> v) {
 
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
-    if (n == 0)
-        throw UsageError("--n: the vectors need at least one element");
     const workload::VectorOp op = workload::vector_op(ctx);
     const std::string& api = ctx.text("api");
     const auto device = static_cast<unsigned>(ctx.integer("device"));
@@ -219,18 +217,18 @@ void run(Context& ctx) {
     ctx.say("host", "A = " + first_elements({gpu->a, n}));
     ctx.say("host", "B = " + first_elements({gpu->b, n}));
 
-    for (unsigned i = 0; i < ctx.common().warmup; ++i)
-        gpu->pass();
     std::vector<double> kernel, end_to_end;
-    for (unsigned i = 0; i < ctx.common().repeat; ++i) {
+    ctx.measure_own([&] {
         const PassTimes t = gpu->pass();
         kernel.push_back(t.kernel);
         end_to_end.push_back(t.end_to_end);
-    }
+        return t.kernel;
+    });
+    kernel.erase(kernel.begin(), kernel.begin() + ctx.common().warmup);
+    end_to_end.erase(end_to_end.begin(), end_to_end.begin() + ctx.common().warmup);
     ctx.say("host", "C = " + first_elements({gpu->c, n}));
 
     const std::int64_t checksum = std::accumulate(gpu->c, gpu->c + n, std::int64_t{0});
-    workload::vector_verify(ctx, op, gpu->c, n, checksum);
     bool nested = true;
     for (std::size_t i = 0; i < kernel.size(); ++i)
         nested = nested && kernel[i] > 0 && kernel[i] <= end_to_end[i];
@@ -238,14 +236,11 @@ void run(Context& ctx) {
               "first pass: kernel " + std::to_string(kernel[0]) + " s, end-to-end " +
                   std::to_string(end_to_end[0]) + " s");
 
-    const Stats k = Stats::of(kernel);
-    ctx.timing(k);
-    const double bandwidth =
-        workload::vector_bytes_per_element * static_cast<double>(n) / k.median / 1e9;
-    ctx.field("api", api.c_str());
-    ctx.field("device", gpu->name.c_str());
-    workload::report(ctx, {"vector-sum", n, static_cast<unsigned>(gpu->threads), gpu->groups,
-                           checksum, k.median, "bandwidth", bandwidth, "GB/s"});
+    ctx.param("api", api.c_str());
+    ctx.param("device", gpu->name.c_str());
+    workload::finish_vector_sum(ctx, {static_cast<unsigned>(gpu->threads), gpu->groups}, gpu->c,
+                                checksum);
+    const double bandwidth = ctx.result().find_metric("bandwidth")->value;
     ctx.metric("end_to_end_seconds", Stats::of(end_to_end).median, "s");
     if (gpu->peak_gbs) {
         ctx.metric("peak_bandwidth", *gpu->peak_gbs, "GB/s");
@@ -260,6 +255,7 @@ namespace parcook {
 
 extern const Recipe gpu_vector_sum = workload::shared_recipe(
     workload::Shared::vector_sum, "gpu",
-    "c = a + b over int32 on a GPU (CUDA or OpenCL); kernel and end-to-end times", gpu::run);
+    "c = a + b over int32 on a GPU (CUDA or OpenCL); kernel and end-to-end times", gpu::run,
+    {}, Uses::threads);
 
 } // namespace parcook

@@ -52,6 +52,7 @@ extern const Recipe mpi_broadcast{
     .options = {count_option("count", "0", "also broadcast a vector of this many integers",
                              INT32_MAX)},
     .run = run,
+    .uses = Uses::seed,
     .tour_args = {"--count", "1000"},
 };
 

@@ -12,8 +12,6 @@
 
 #include "parcook/workloads.hpp"
 
-#include <boost/json/value_from.hpp>
-#include <numeric>
 
 namespace parcook {
 namespace {
@@ -66,7 +64,7 @@ void fib_map(mpi::Job& job, Context& ctx) {
 
     std::vector<std::uint64_t> values(tasks.size());
     std::uint64_t computed = 0;
-    const Stats& t = job.measure([&] {
+    job.measure([&] {
         computed = 0;
         if (round_robin) {
             std::vector<std::uint64_t> mine(tasks.size(), 0);
@@ -84,13 +82,8 @@ void fib_map(mpi::Job& job, Context& ctx) {
     job.detail("tasks_computed", computed);
     if (!job.root())
         return;
-    workload::fib_verify(ctx, tasks, values);
-    const auto ranks = static_cast<unsigned>(size);
-    workload::report(ctx, {"fib-map", ctx.common().n, ranks, tasks.size(),
-                           boost::json::value_from(values), t.median, "tasks_per_second",
-                           static_cast<double>(tasks.size()) / t.median, "tasks/s"});
-    ctx.field("checksum", std::accumulate(values.begin(), values.end(), std::uint64_t{0}));
-    ctx.field("scheduling", round_robin ? "static round-robin" : "dynamic manager/worker");
+    ctx.param("scheduling", round_robin ? "static round-robin" : "dynamic manager/worker");
+    workload::finish_fib_map(ctx, static_cast<unsigned>(size), tasks, values);
 }
 
 void run(Context& ctx) {

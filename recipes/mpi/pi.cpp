@@ -13,24 +13,19 @@ namespace {
 
 void pi(mpi::Job& job, Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
-    if (n == 0)
-        throw UsageError("--n: pi needs at least one sample");
     const auto [begin, end] =
         block(n, static_cast<unsigned>(job.size()), static_cast<unsigned>(job.rank()));
 
     std::uint64_t hits = 0;
-    const Stats& t = job.measure([&] {
+    job.measure([&] {
         const std::uint64_t mine = workload::pi_hits(seed, begin, end);
         mpi::call(MPI_Reduce(&mine, &hits, 1, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD));
     });
     job.detail("samples", {begin, end});
     if (!job.root())
         return;
-    workload::pi_verify(ctx, n, hits);
     const auto ranks = static_cast<unsigned>(job.size());
-    workload::report(ctx, {"pi", n, ranks, ranks, hits, t.median, "samples_per_second",
-                           static_cast<double>(n) / t.median, "samples/s"});
-    ctx.field("pi_estimate", 4.0 * static_cast<double>(hits) / static_cast<double>(n));
+    workload::finish_pi(ctx, {ranks, ranks}, hits);
 }
 
 void run(Context& ctx) {

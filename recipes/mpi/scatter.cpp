@@ -86,6 +86,7 @@ extern const Recipe mpi_scatter{
                 flag_option("scatterv",
                             "split --n elements into near-equal chunks (MPI_Scatterv)")},
     .run = run,
+    .uses = Uses::n,
     .defaults = {{"n", "10"}},
 };
 

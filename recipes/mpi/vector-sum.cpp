@@ -30,7 +30,7 @@ void vector_sum(mpi::Job& job, Context& ctx) {
     });
 
     std::int64_t checksum = 0;
-    const Stats& t = job.measure([&] {
+    job.measure([&] {
         const std::int64_t partial =
             workload::vector_kernel(op, a.data(), b.data(), c.data(), 0, local);
         mpi::call(MPI_Reduce(&partial, &checksum, 1, MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD));
@@ -44,12 +44,8 @@ void vector_sum(mpi::Job& job, Context& ctx) {
     job.detail("block", {begin, end});
     if (!job.root())
         return;
-    workload::vector_verify(ctx, op, nullptr, n, checksum);
     const auto ranks = static_cast<unsigned>(job.size());
-    workload::report(ctx,
-                     {"vector-sum", n, ranks, ranks, checksum, t.median, "bandwidth",
-                      workload::vector_bytes_per_element * static_cast<double>(n) / t.median / 1e9,
-                      "GB/s"});
+    workload::finish_vector_sum(ctx, {ranks, ranks}, nullptr, checksum);
 }
 
 void run(Context& ctx) {

@@ -52,7 +52,7 @@ void word_count(mpi::Job& job, Context& ctx) {
 
     workload::WordCounts total;
     std::uint64_t local_words = 0;
-    const Stats& t = job.measure([&] {
+    job.measure([&] {
         int length = 0;
         mpi::call(MPI_Scatter(counts.data(), 1, MPI_INT, &length, 1, MPI_INT, 0, MPI_COMM_WORLD));
         std::string chunk(static_cast<std::size_t>(length), '\0');
@@ -77,16 +77,8 @@ void word_count(mpi::Job& job, Context& ctx) {
     if (!job.root())
         return;
 
-    const auto table = workload::sorted(total);
-    std::uint64_t words = 0;
-    for (const auto& entry : table)
-        words += entry.second;
-    workload::word_count_verify(ctx, text, table);
-    workload::report(ctx, {"word-count", ctx.common().n, static_cast<unsigned>(size), chunks,
-                           workload::table_checksum(table), t.median, "words_per_second",
-                           static_cast<double>(words) / t.median, "words/s"});
-    ctx.field("words", words);
-    ctx.field("distinct_words", table.size());
+    workload::finish_word_count(ctx, {static_cast<unsigned>(size), chunks}, text,
+                                workload::sorted(total));
 }
 
 void run(Context& ctx) {

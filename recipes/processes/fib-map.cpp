@@ -10,7 +10,6 @@
 #include "parcook/workloads.hpp"
 #include "processes/pool.hpp"
 
-#include <boost/json/value_from.hpp>
 #include <optional>
 
 namespace parcook {
@@ -57,14 +56,7 @@ void run(Context& ctx) {
         ctx.metric("seconds_with_pool", start + median + stop, "s");
     }
 
-    workload::fib_verify(ctx, list, values);
-    std::uint64_t checksum = 0;
-    for (std::uint64_t v : values)
-        checksum += v;
-    ctx.field("checksum", checksum);
-    workload::report(ctx, {"fib-map", ctx.common().n, parallelism, list.size(),
-                           boost::json::value_from(values), median, "tasks_per_second",
-                           static_cast<double>(list.size()) / median, "tasks/s"});
+    workload::finish_fib_map(ctx, parallelism, list, values);
 }
 
 } // namespace
@@ -72,6 +64,7 @@ void run(Context& ctx) {
 extern const Recipe processes_fib_map = workload::shared_recipe(
     workload::Shared::fib_map, "processes",
     "naive Fibonacci over an uneven list with a pool of worker processes", run,
-    pool::options({flag_option("seq", "compute the list in this process (the baseline)")}));
+    pool::options({flag_option("seq", "compute the list in this process (the baseline)")}),
+    Uses::workers);
 
 } // namespace parcook

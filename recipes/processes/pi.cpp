@@ -26,8 +26,6 @@ const pool::Task tasks[] = {pool::task<count_hits>()};
 void run(Context& ctx) {
     pool::serve_if_worker(ctx, tasks);
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
-    if (n == 0)
-        throw UsageError("--n: pi needs at least one sample");
 
     std::optional<ProcessPool> pool;
     ctx.setup([&] { pool.emplace(ctx, tasks); });
@@ -51,11 +49,7 @@ void run(Context& ctx) {
     }
     ctx.metric("pool_start", pool->start_seconds(), "s");
 
-    workload::pi_verify(ctx, n, hits);
-    const double median = ctx.result().timing->median;
-    workload::report(ctx, {"pi", n, pool->size(), parts, hits, median, "samples_per_second",
-                           static_cast<double>(n) / median, "samples/s"});
-    ctx.field("pi_estimate", 4.0 * static_cast<double>(hits) / static_cast<double>(n));
+    workload::finish_pi(ctx, {pool->size(), parts}, hits);
 }
 
 } // namespace
@@ -63,6 +57,6 @@ void run(Context& ctx) {
 extern const Recipe processes_pi = workload::shared_recipe(
     workload::Shared::pi, "processes",
     "Monte Carlo pi: ranges of samples mapped over a pool of worker processes", run,
-    pool::options());
+    pool::options(), Uses::workers | Uses::tasks);
 
 } // namespace parcook

@@ -168,6 +168,7 @@ extern const Recipe processes_pipe{
                                 "how long main waits for data before it reports "
                                 "a missing EOF")},
     .run = run,
+    .uses = Uses::n,
     .defaults = {{"n", "10"}},
     .tour_args = {"--keep-open", "--timeout", "100ms"},
 };

@@ -116,6 +116,7 @@ extern const Recipe processes_pool{
         {count_option("chunk", "0", "items per chunk (0: Python's choice, ~4 per worker)"),
          duration_option("sleep", "0", "time each item takes (simulated work)")}),
     .run = run,
+    .uses = Uses::n | Uses::workers,
     .defaults = {{"n", "100"}, {"workers", "4"}},
     .tour_args = {"--workers", "2"},
 };

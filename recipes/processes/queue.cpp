@@ -219,6 +219,7 @@ extern const Recipe processes_queue{
                 hidden_option(text_option("queue", "", "internal: the message queue's name")),
                 hidden_option(text_option("shm", "", "internal: the shared memory's name"))},
     .run = run,
+    .uses = Uses::seed,
     .tour_args = {"--sleep", "5ms", "--joinable"},
 };
 

@@ -170,13 +170,16 @@ void run(Context& ctx) {
         fill_seconds = sw.seconds();
     });
 
-    std::vector<double> kernel, round_trip;
+    // A pass's time is from the first worker's start to the last one's end (their clocks are one
+    // system-wide steady clock); the round trip adds the pipes there and back.
+    std::vector<double> round_trip;
     std::int64_t checksum = 0;
+    unsigned pass = 0;
     try {
-        for (unsigned r = 0; r < ctx.common().warmup + ctx.common().repeat; ++r) {
+        ctx.measure_own([&] {
             Stopwatch sw;
-            const std::vector<Pass> passes = pool->broadcast(add, r);
-            const double trip = sw.seconds();
+            const std::vector<Pass> passes = pool->broadcast(add, pass++);
+            round_trip.push_back(sw.seconds());
             std::int64_t first = INT64_MAX, last = INT64_MIN;
             checksum = 0;
             for (const Pass& p : passes) {
@@ -184,17 +187,13 @@ void run(Context& ctx) {
                 last = std::max(last, p.end_ns);
                 checksum += p.checksum;
             }
-            if (r < ctx.common().warmup)
-                continue;
-            kernel.push_back(static_cast<double>(last - first) * 1e-9);
-            round_trip.push_back(trip);
-        }
+            return static_cast<double>(last - first) * 1e-9;
+        });
     } catch (const std::exception& e) { // a worker died or failed: its block has no sum
         ctx.check("every worker added its block", false, e.what());
         return;
     }
-    ctx.timing(Stats::of(kernel));
-    const double median = ctx.result().timing->median;
+    round_trip.erase(round_trip.begin(), round_trip.begin() + ctx.common().warmup);
     ctx.metric("setup_segment", segment_seconds, "s");
     ctx.metric("pool_start", pool->start_seconds(), "s");
     ctx.metric("setup_fill", fill_seconds, "s");
@@ -202,10 +201,7 @@ void run(Context& ctx) {
 
     const auto* c =
         reinterpret_cast<const std::int32_t*>(static_cast<const char*>(region.get_address()) + l.c);
-    workload::vector_verify(ctx, plan.op, c, n, checksum);
-    workload::report(
-        ctx, {"vector-sum", n, pool->size(), pool->size(), checksum, median, "bandwidth",
-              workload::vector_bytes_per_element * static_cast<double>(n) / median / 1e9, "GB/s"});
+    workload::finish_vector_sum(ctx, {pool->size(), pool->size()}, c, checksum);
 }
 
 } // namespace
@@ -213,6 +209,6 @@ void run(Context& ctx) {
 extern const Recipe processes_vector_sum = workload::shared_recipe(
     workload::Shared::vector_sum, "processes",
     "c = a + b in shared memory, one block per worker process (memory-bound)", run,
-    pool::options());
+    pool::options(), Uses::workers);
 
 } // namespace parcook

@@ -46,17 +46,7 @@ void run(Context& ctx) {
     }
     ctx.metric("pool_start", pool->start_seconds(), "s");
 
-    const auto table = workload::sorted(total);
-    std::uint64_t words = 0;
-    for (const auto& entry : table)
-        words += entry.second;
-    workload::word_count_verify(ctx, text, table);
-    const double median = ctx.result().timing->median;
-    workload::report(ctx, {"word-count", ctx.common().n, pool->size(), chunks.size(),
-                           workload::table_checksum(table), median, "words_per_second",
-                           static_cast<double>(words) / median, "words/s"});
-    ctx.field("words", words);
-    ctx.field("distinct_words", table.size());
+    workload::finish_word_count(ctx, {pool->size(), chunks.size()}, text, workload::sorted(total));
 }
 
 } // namespace
@@ -64,6 +54,6 @@ void run(Context& ctx) {
 extern const Recipe processes_word_count = workload::shared_recipe(
     workload::Shared::word_count, "processes",
     "map-reduce word count: text chunks mapped over a pool of worker processes", run,
-    pool::options());
+    pool::options(), Uses::workers | Uses::tasks);
 
 } // namespace parcook

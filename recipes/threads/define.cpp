@@ -100,6 +100,7 @@ extern const Recipe threads_define{
     .options = {duration_option("sleep", "100ms", "time each thread sleeps after printing"),
                 flag_option("serial", "join inside the loop, as the book's code does")},
     .run = run,
+    .uses = Uses::threads,
     .defaults = {{"threads", "5"}},
     .tour_args = {"--sleep", "20ms"},
 };

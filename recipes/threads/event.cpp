@@ -177,6 +177,7 @@ extern const Recipe threads_event{
                 flag_option("book-mode", "set() then clear() at once, sleep-wait-pop consumer "
                                          "(loses wake-ups)")},
     .run = run,
+    .uses = Uses::seed,
     .tour_args = {"--items", "10", "--period", "5ms"},
 };
 

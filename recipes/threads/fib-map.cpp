@@ -9,8 +9,6 @@
 #include "parcook/workloads.hpp"
 
 #include <atomic>
-#include <boost/json/value_from.hpp>
-#include <numeric>
 
 namespace parcook {
 namespace {
@@ -21,7 +19,7 @@ void run(Context& ctx) {
 
     Team team(threads);
     std::vector<std::uint64_t> values(tasks.size());
-    const Stats& t = ctx.measure([&] {
+    ctx.measure([&] {
         std::atomic<std::size_t> next{0}; // the next task nobody has taken yet
         team.run([&](unsigned) {
             for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < tasks.size();)
@@ -29,18 +27,14 @@ void run(Context& ctx) {
         });
     });
 
-    workload::fib_verify(ctx, tasks, values);
-    const std::uint64_t checksum = std::accumulate(values.begin(), values.end(), std::uint64_t{0});
-    workload::report(ctx, {"fib-map", ctx.common().n, threads, tasks.size(),
-                           boost::json::value_from(values), t.median, "tasks_per_second",
-                           static_cast<double>(tasks.size()) / t.median, "tasks/s"});
-    ctx.field("checksum", checksum);
+    workload::finish_fib_map(ctx, threads, tasks, values);
 }
 
 } // namespace
 
 extern const Recipe threads_fib_map = workload::shared_recipe(
     workload::Shared::fib_map, "threads",
-    "naive Fibonacci over an uneven task list, dynamic scheduling on a thread team", run);
+    "naive Fibonacci over an uneven task list, dynamic scheduling on a thread team", run, {},
+    Uses::threads);
 
 } // namespace parcook

@@ -154,6 +154,7 @@ extern const Recipe threads_gil_release{
                 count_option("step", "1e4", "loop steps of the interpreter step (GIL held)"),
                 count_option("work", "5e6", "loop steps of each native call")},
     .run = run,
+    .uses = Uses::threads | Uses::timing,
     .defaults = {{"threads", "2"}, {"repeat", "3"}},
     .tour_args = {"--work", "1e6"},
 };

@@ -238,6 +238,7 @@ extern const Recipe threads_lock{
                 flag_option("fix", "with --deadlock: take both with std::scoped_lock"),
                 duration_option("timeout", "1s", "how long --deadlock waits for the second mutex")},
     .run = run,
+    .uses = Uses::timing,
     .tour_args = {"--repeat", "3"},
 };
 

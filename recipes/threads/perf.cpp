@@ -266,6 +266,7 @@ extern const Recipe threads_perf{
                 duration_option("latency", "10ms", "latency body: length of one wait"),
                 flag_option("gil", "add the table under an emulated GIL")},
     .run = run,
+    .uses = Uses::timing,
     .defaults = {{"repeat", "3"}, {"warmup", "0"}},
     .tour_args = {"--gil", "--repeat", "2", "--latency", "1ms", "--fib-steps", "1e6"},
 };

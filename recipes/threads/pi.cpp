@@ -16,8 +16,6 @@ namespace {
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
     const unsigned threads = ctx.common().threads;
-    if (n == 0)
-        throw UsageError("--n: pi needs at least one sample");
 
     Team team(threads);
     // One slot per member, a cache line apart, written once at the end of the member's block.
@@ -26,7 +24,7 @@ void run(Context& ctx) {
     };
     std::vector<Slot> partial(threads);
     std::uint64_t hits = 0;
-    const Stats& t = ctx.measure([&] {
+    ctx.measure([&] {
         team.run([&](unsigned m) {
             auto [begin, end] = block(n, threads, m);
             partial[m].hits = workload::pi_hits(seed, begin, end);
@@ -35,16 +33,14 @@ void run(Context& ctx) {
                                [](std::uint64_t sum, const Slot& s) { return sum + s.hits; });
     });
 
-    workload::pi_verify(ctx, n, hits);
-    workload::report(ctx, {"pi", n, threads, threads, hits, t.median, "samples_per_second",
-                           static_cast<double>(n) / t.median, "samples/s"});
-    ctx.field("pi_estimate", 4.0 * static_cast<double>(hits) / static_cast<double>(n));
+    workload::finish_pi(ctx, {threads, threads}, hits);
 }
 
 } // namespace
 
 extern const Recipe threads_pi = workload::shared_recipe(
     workload::Shared::pi, "threads",
-    "Monte Carlo pi, one static block of samples per thread (compute-bound)", run);
+    "Monte Carlo pi, one static block of samples per thread (compute-bound)", run, {},
+    Uses::threads);
 
 } // namespace parcook

@@ -95,6 +95,7 @@ extern const Recipe threads_queue{
                 integer_option("consumers", 3, "consumer threads", 1, 256),
                 duration_option("period", "1s", "producer's sleep after each item")},
     .run = run,
+    .uses = Uses::seed,
     .tour_args = {"--period", "5ms"},
 };
 

@@ -119,6 +119,7 @@ extern const Recipe threads_semaphore{
                                 "--deadlock: how long a thread waits for the "
                                 "second semaphore before reporting a deadlock")},
     .run = run,
+    .uses = Uses::seed,
     .tour_args = {"--sleep", "20ms"},
 };
 

@@ -31,7 +31,7 @@ void run(Context& ctx) {
     });
 
     std::vector<std::int64_t> partial(threads);
-    const Stats& t = ctx.measure([&] {
+    ctx.measure([&] {
         team.run([&](unsigned m) {
             auto [begin, end] = block(n, threads, m);
             partial[m] = workload::vector_kernel(op, a.get(), b.get(), c.get(), begin, end);
@@ -41,17 +41,14 @@ void run(Context& ctx) {
     for (std::int64_t p : partial)
         checksum += p;
 
-    workload::vector_verify(ctx, op, c.get(), n, checksum);
-    workload::report(ctx,
-                     {"vector-sum", n, threads, threads, checksum, t.median, "bandwidth",
-                      workload::vector_bytes_per_element * static_cast<double>(n) / t.median / 1e9,
-                      "GB/s"});
+    workload::finish_vector_sum(ctx, {threads, threads}, c.get(), checksum);
 }
 
 } // namespace
 
 extern const Recipe threads_vector_sum = workload::shared_recipe(
     workload::Shared::vector_sum, "threads",
-    "c = a + b over int32 arrays, one block per thread (memory-bound)", run);
+    "c = a + b over int32 arrays, one block per thread (memory-bound)", run, {},
+    Uses::threads);
 
 } // namespace parcook

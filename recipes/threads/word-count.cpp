@@ -19,7 +19,7 @@ void run(Context& ctx) {
     Team team(threads);
     std::vector<workload::WordCounts> partial(threads);
     workload::WordCounts total;
-    const Stats& t = ctx.measure([&] {
+    ctx.measure([&] {
         team.run([&](unsigned m) {
             partial[m].clear();
             if (m < chunks.size())
@@ -31,22 +31,14 @@ void run(Context& ctx) {
                 total[word] += count;
     });
 
-    const auto table = workload::sorted(total);
-    std::uint64_t words = 0;
-    for (const auto& entry : table)
-        words += entry.second;
-    workload::word_count_verify(ctx, text, table);
-    workload::report(ctx, {"word-count", ctx.common().n, threads, chunks.size(),
-                           workload::table_checksum(table), t.median, "words_per_second",
-                           static_cast<double>(words) / t.median, "words/s"});
-    ctx.field("words", words);
-    ctx.field("distinct_words", table.size());
+    workload::finish_word_count(ctx, {threads, chunks.size()}, text, workload::sorted(total));
 }
 
 } // namespace
 
 extern const Recipe threads_word_count =
     workload::shared_recipe(workload::Shared::word_count, "threads",
-                            "map-reduce word count, one text chunk and hash map per thread", run);
+                            "map-reduce word count, one text chunk and hash map per thread", run,
+                            {}, Uses::threads);
 
 } // namespace parcook
