@@ -24,12 +24,12 @@ constexpr std::string_view top_description =
     "Every recipe verifies its own result and measures itself.";
 
 std::string version_text() {
-    return fmt::format("parcook {}\nbuild      {} ({})\nmpi        {}\nmpiexec    {}\ncuda       {}\n"
-                       "opencl     {}\n",
-                       version(), build_type(), compiler(), mpi_library_version(), mpiexec_path(),
-                       have_cuda() ? "toolkit found at build time"
-                                   : "no (built without the CUDA toolkit)",
-                       have_opencl() ? "yes" : "no (built without an OpenCL loader)");
+    return fmt::format(
+        "parcook {}\nbuild      {} ({})\nmpi        {}\nmpiexec    {}\ncuda       {}\n"
+        "opencl     {}\n",
+        version(), build_type(), compiler(), mpi_library_version(), mpiexec_path(),
+        have_cuda() ? "toolkit found at build time" : "no (built without the CUDA toolkit)",
+        have_opencl() ? "yes" : "no (built without an OpenCL loader)");
 }
 
 // The group the command line names, if any: it may ask that this process keep quiet about usage
@@ -117,11 +117,11 @@ std::string unexpected(const CLI::App& cmd, const Recipe& recipe) {
     auto option = std::find_if(rest.begin(), rest.end(),
                                [](const std::string& a) { return a.starts_with("-"); });
     if (option == rest.end())
-        return fmt::format("unexpected argument {} (see parcook {} {} --help)", quote_input(rest[0]),
-                           recipe.group, recipe.name);
+        return fmt::format("unexpected argument {} (see parcook {} {} --help)",
+                           quote_input(rest[0]), recipe.group, recipe.name);
     const std::string name = option->substr(0, std::min<std::size_t>(option->find('='), 40));
-    return fmt::format("{}: {} has no such option (see parcook {} {} --help)", name,
-                       recipe.id(), recipe.group, recipe.name);
+    return fmt::format("{}: {} has no such option (see parcook {} {} --help)", name, recipe.id(),
+                       recipe.group, recipe.name);
 }
 
 std::vector<std::string> recipe_arguments(const std::vector<std::string>& args,
@@ -147,7 +147,8 @@ int run_role(const Recipe& recipe, Context& ctx) {
     const Role* role = recipe.find_role(name);
     const std::string args = read_role_args(recipe, name);
     if (!role)
-        throw UsageError("--role: internal to parcook's own child processes, not an option to give");
+        throw UsageError(
+            "--role: internal to parcook's own child processes, not an option to give");
     try {
         role->invoke(role->function, ctx, args);
     } catch (const Truncated&) {
@@ -279,8 +280,8 @@ int dispatch(const std::vector<std::string>& args) {
                 return usage_error(fmt::format("tour: unknown group {}", quote_input(g)));
         const Duration timeout = parse_duration(tour_timeout, "timeout");
         if (timeout < std::chrono::seconds(1))
-            return usage_error(
-                fmt::format("--timeout: at least 1 s per recipe, got {}", quote_input(tour_timeout)));
+            return usage_error(fmt::format("--timeout: at least 1 s per recipe, got {}",
+                                           quote_input(tour_timeout)));
         return tour(tour_groups, format_of(format), timeout, !no_header);
     }
     if (selected) {

@@ -238,12 +238,12 @@ std::string read_role_args(const Recipe& recipe, std::string_view role) {
     ::close(role_args_fd);
     const std::string header = role_header(recipe, role);
     if (message.size() > role_args_limit || !message.starts_with(header))
-        throw UsageError("--role: internal to parcook's own child processes, not an option to give");
+        throw UsageError(
+            "--role: internal to parcook's own child processes, not an option to give");
     return message.substr(header.size());
 }
 
 // ---- Child --------------------------------------------------------------------------------
-
 
 struct Child::State {
     Context* ctx;
@@ -334,11 +334,10 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
 }
 
 Child::Child(Context& ctx, std::string name, RoleCall call, ChildOptions options)
-    : Child(ctx, std::move(name), std::vector<std::string>{"--role", call.role},
-            [&] {
-                options.fds.emplace_back(role_args_fd, role_args_pipe(ctx.recipe(), call));
-                return std::move(options);
-            }()) {
+    : Child(ctx, std::move(name), std::vector<std::string>{"--role", call.role}, [&] {
+          options.fds.emplace_back(role_args_fd, role_args_pipe(ctx.recipe(), call));
+          return std::move(options);
+      }()) {
     ::close(state_->options.fds.back().second); // the child holds its copy
 }
 

@@ -5,10 +5,10 @@
 #include "parcook/parse.hpp"
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -154,7 +154,8 @@ std::string Context::read_input(std::string_view option, double copies) const {
         throw;
     }
     std::size_t got = 0;
-    while (got < contents.size()) { // a file that shrinks meanwhile ends early; one that grows is cut
+    while (got <
+           contents.size()) { // a file that shrinks meanwhile ends early; one that grows is cut
         const ssize_t r = ::read(fd, contents.data() + got, contents.size() - got);
         if (r < 0 && errno == EINTR)
             continue;

@@ -26,7 +26,9 @@ concept Map = requires {
     typename T::mapped_type;
 };
 template <class T>
-concept Sequence = requires(T& t, typename T::value_type v) { t.push_back(v); };
+concept Sequence = requires(T& t, typename T::value_type v) {
+    t.push_back(v);
+};
 template <class T>
 concept Block = std::ranges::contiguous_range<T> && Bytes<typename T::value_type>;
 template <class T>
@@ -77,9 +79,8 @@ T take(std::string_view& in) {
         return value;
     } else if constexpr (Fields<T>) {
         T value{};
-        boost::pfr::for_each_field(value, [&](auto& field) {
-            field = take<std::remove_cvref_t<decltype(field)>>(in);
-        });
+        boost::pfr::for_each_field(
+            value, [&](auto& field) { field = take<std::remove_cvref_t<decltype(field)>>(in); });
         return value;
     } else {
         const auto count = take<std::uint64_t>(in);

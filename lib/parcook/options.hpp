@@ -16,7 +16,7 @@ struct OptionSpec {
     std::string default_value; // in the same form a user would type it; "" for flags
     std::string help;
     std::vector<std::string> choices{}; // for choice options
-    std::int64_t min = 0; // for integer and count options; nanoseconds for durations
+    std::int64_t min = 0;               // for integer and count options; nanoseconds for durations
     std::int64_t max = INT64_MAX;       // upper bound for count, bytes and integer options
     bool hidden = false;                // internal options (child roles), left out of --help
     std::string short_name{};           // e.g. "t" for -t

@@ -13,7 +13,8 @@ namespace parcook {
 namespace {
 
 [[noreturn]] void bad(std::string_view option, std::string_view text, std::string_view form) {
-    throw UsageError(fmt::format("--{}: invalid value {}: expected {}", option, quote_input(text), form));
+    throw UsageError(
+        fmt::format("--{}: invalid value {}: expected {}", option, quote_input(text), form));
 }
 
 [[noreturn]] void too_large(std::string_view option, std::string_view text, std::uint64_t max) {
@@ -22,7 +23,8 @@ namespace {
 }
 
 [[noreturn]] void negative(std::string_view option, std::string_view text, std::string_view form) {
-    throw UsageError(fmt::format("--{}: {} is negative; expected {}", option, quote_input(text), form));
+    throw UsageError(
+        fmt::format("--{}: {} is negative; expected {}", option, quote_input(text), form));
 }
 
 std::string without_underscores(std::string_view text) {

@@ -82,8 +82,8 @@ struct Recipe {
 struct Group {
     std::string name;
     std::string summary;
-    int position = 0;                // groups are listed by position: threads 1 ... gpu 6
-    std::vector<OptionSpec> options; // options every recipe of the group accepts
+    int position = 0;                     // groups are listed by position: threads 1 ... gpu 6
+    std::vector<OptionSpec> options;      // options every recipe of the group accepts
     std::vector<std::string> tour_args{}; // what `parcook tour` passes to each of its recipes
     Unavailable unavailable = nullptr;
     // True in a process that must not print usage errors because a sibling prints them (an MPI

@@ -106,9 +106,9 @@ std::vector<unsigned> fib_tasks(const Context& ctx) {
     if (list.empty())
         throw UsageError("--list: expected comma-separated integers such as 38,37");
     if (ctx.common().n > 100'000 / list.size())
-        throw UsageError(fmt::format(
-            "--n: fib-map runs at most 100000 tasks ({} list entries x --n {})", list.size(),
-            ctx.common().n));
+        throw UsageError(
+            fmt::format("--n: fib-map runs at most 100000 tasks ({} list entries x --n {})",
+                        list.size(), ctx.common().n));
     std::vector<unsigned> tasks;
     for (std::uint64_t r = 0; r < ctx.common().n; ++r)
         tasks.insert(tasks.end(), list.begin(), list.end());
@@ -286,9 +286,9 @@ Recipe shared_recipe(Shared workload, std::string group, std::string summary, vo
         r.tour_args = {"--n", "1e6", "--repeat", "3"};
         break;
     case Shared::fib_map:
-        r.options = {text_option(
-            "list", "38,37,36,35,34,33",
-            "comma-separated Fibonacci arguments (each 1..50); --n repeats the list")};
+        r.options = {
+            text_option("list", "38,37,36,35,34,33",
+                        "comma-separated Fibonacci arguments (each 1..50); --n repeats the list")};
         r.defaults = {{"n", "1"}, {"repeat", "3"}};
         r.tour_args = {"--list", "30,29,28,27,26,25", "--n", "4", "--repeat", "2"};
         break;

@@ -209,7 +209,9 @@ public:
 
 class JsonReporter final : public Reporter {
 public:
-    std::string record(const Result& r) const override { return json::serialize(to_json(r)) + "\n"; }
+    std::string record(const Result& r) const override {
+        return json::serialize(to_json(r)) + "\n";
+    }
     std::string table(const Table& t) const override {
         std::string out;
         for (const auto& row : t.rows) {

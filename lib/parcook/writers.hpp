@@ -16,9 +16,9 @@ namespace parcook {
 struct Table {
     std::vector<std::string> columns;
     std::vector<std::vector<boost::json::value>> rows;
-    bool text_header = true;               // text: a first line naming the columns
+    bool text_header = true;                 // text: a first line naming the columns
     std::vector<std::size_t> text_columns{}; // text: the columns shown (empty: all)
-    std::string footer{};    // text: a closing line (totals)
+    std::string footer{};                    // text: a closing line (totals)
 };
 
 // One reporter per output format, as Google Benchmark has: every record and table is written

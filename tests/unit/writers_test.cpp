@@ -95,3 +95,23 @@ TEST_CASE("text output ends with one verify line") {
     r.checks.clear();
     CHECK_FALSE(r.verified()); // nothing checked is not verified
 }
+
+TEST_CASE("tables: one reporter per format, CSV cells escaped, text aligned") {
+    Table t{.columns = {"recipe", "detail"}, .rows = {}};
+    t.rows.push_back({"a/b", "said \"no\", twice"});
+    t.rows.push_back({"a/longer", "line\nbreak"});
+    std::istringstream csv(reporter(Format::csv, true)->table(t));
+    std::string header, first;
+    std::getline(csv, header);
+    std::getline(csv, first);
+    CHECK(header == "recipe,detail");
+    CHECK(csv_split(first) == std::vector<std::string>{"a/b", "said \"no\", twice"});
+    const std::string json = reporter(Format::json, true)->table(t);
+    std::istringstream lines(json);
+    std::string line;
+    std::getline(lines, line);
+    CHECK(boost::json::parse(line).at("detail").as_string() == "said \"no\", twice");
+    const std::string text = reporter(Format::text, true)->table(t);
+    CHECK_THAT(text, Catch::StartsWith("recipe    detail\na/b       said"));
+    CHECK(reporter(Format::csv, false)->table(t).find("recipe,detail") == std::string::npos);
+}

@@ -1,0 +1,116 @@
+// Bad input and faults against the binary as a whole: every typed option of every recipe
+// refuses garbage with one line naming it, messages stay one short line whatever was typed,
+// and a stdout that cannot be written is reported instead of ending in a silent exit 0.
+#include "parcook/recipe.hpp"
+#include "support/run.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+using namespace parcook;
+using namespace parcook::test;
+
+namespace {
+
+void expect_refused(const std::vector<std::string>& args, const std::string& names) {
+    const Run r = test::parcook(args, std::chrono::seconds(20));
+    INFO("args: " << Catch::Detail::stringify(args) << "\nstdout: " << r.out
+                  << "\nstderr: " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("parcook: ") && Catch::Contains(names));
+    CHECK(r.err.size() < 400);
+}
+
+// Runs a shell command line with the binary as $P.
+Run shell(const std::string& line) {
+    const Captured c =
+        run_captured({"/bin/sh", "-c", "P='" + std::string(PARCOOK_BINARY) + "'; " + line},
+                     std::chrono::seconds(60));
+    return {c.exit_code, c.timed_out, c.seconds, c.out, c.err};
+}
+
+} // namespace
+
+TEST_CASE("every typed option of every recipe refuses garbage before any work") {
+    std::size_t tried = 0;
+    for (const Recipe* recipe : recipes()) {
+        for (const OptionSpec& spec : all_options(*recipe)) {
+            if (spec.hidden || spec.kind == OptionKind::flag || spec.kind == OptionKind::text)
+                continue;
+            std::vector<std::string> args{recipe->group, recipe->name, "--" + spec.name};
+            for (const char* garbage : {"x1\x07", "-5", "1e40"}) {
+                if (spec.kind == OptionKind::real && std::string_view(garbage) != "x1\x07")
+                    continue; // reals may be negative or large
+                auto bad = args;
+                bad.emplace_back(garbage);
+                expect_refused(bad, "--" + spec.name);
+                ++tried;
+            }
+        }
+    }
+    CHECK(tried > 200);
+}
+
+TEST_CASE("a common option a recipe does not use is refused, naming the recipe") {
+    expect_refused({"threads", "vector-sum", "--workers", "2"},
+                   "--workers: threads/vector-sum has no such option");
+    expect_refused({"processes", "pi", "-t", "2"}, "-t: processes/pi has no such option");
+}
+
+TEST_CASE("what the user typed is quoted, escaped and cut short in messages") {
+    const std::string huge(100'000, '7');
+    expect_refused({"threads", "vector-sum", "--n", huge + "x"}, "--n");
+    expect_refused({"threads", "vector-sum", "--n", "12\nverify: PASS"}, "\\x0a");
+    expect_refused({"threads", "vector-sum", "--op", std::string(5000, 'a')}, "--op");
+    expect_refused({"thr\x1b[31meads"}, "unknown command");
+}
+
+TEST_CASE("counts written as powers must be whole numbers") {
+    expect_refused({"threads", "vector-sum", "--n", "2.5^2"}, "--n");
+    expect_refused({"threads", "vector-sum", "--n", "2^0.5"}, "--n");
+    const Run whole = test::parcook({"threads", "vector-sum", "--n", "2^10", "-r", "1"});
+    CHECK(whole.code == 0);
+}
+
+TEST_CASE("the smallest --n and tour's time limit are enforced") {
+    expect_refused({"threads", "pi", "--n", "0"}, "--n");
+    expect_refused({"tour", "--timeout", "0"}, "--timeout");
+    expect_refused({"tour", "--timeout", "10ms"}, "--timeout");
+}
+
+TEST_CASE("an input file must be a regular readable file within the memory check") {
+    expect_refused({"threads", "word-count", "--input", "/tmp"}, "--input");
+    expect_refused({"threads", "word-count", "--input", "/dev/zero"}, "--input");
+    expect_refused({"threads", "word-count", "--input", "/nonexistent/file"}, "--input");
+}
+
+TEST_CASE("a group exists only when it has recipes") {
+    const Run top = test::parcook({"--help"});
+    for (const Group* g : groups())
+        CHECK_THAT(top.out, Catch::Contains(g->name));
+    for (const char* empty : {"async", "distributed"})
+        if (!find_group(empty))
+            expect_refused({empty, "anything"}, "unknown command");
+}
+
+TEST_CASE("a stdout that cannot be written is reported, exit 74") {
+    for (const std::string& command :
+         {std::string("threads pi --n 1e4 -r 1"), std::string("list"), std::string("--version"),
+          std::string("threads pi --n 1e4 -r 1 --format json")}) {
+        for (const std::string& redirect : {std::string(">&-"), std::string(">/dev/full")}) {
+            const Run r = shell("\"$P\" " + command + " " + redirect);
+            INFO(command << " " << redirect << "\nstderr: " << r.err);
+            CHECK(r.code == 74);
+            CHECK_THAT(r.err, Catch::Contains("cannot write to stdout"));
+        }
+    }
+}
+
+TEST_CASE("closed standard descriptors at start-up are never reused for pipes") {
+    const Run r = shell("\"$P\" threads pi --n 1e4 -r 1 --format json 0<&- 2>&-");
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("\"verified\":true"));
+}
