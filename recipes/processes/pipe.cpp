@@ -1,6 +1,6 @@
 // processes/pipe: "How to exchange objects between processes: using pipes" [book ch.3].
 // Shows: a pipeline of processes, and when a reader sees end-of-file: only once every copy of
-// the pipe's write end is closed. Process 1 writes 0..n-1 into pipe 1; process 2 reads pipe 1
+// the pipe's write end is closed. Process 1 writes 0..values-1 into pipe 1; process 2 reads pipe 1
 // until EOF and writes each square into pipe 2; main prints what arrives on pipe 2 until EOF,
 // then "End". The processes are fork()ed (parcook has no thread yet at this point) and every
 // one closes the pipe ends it does not use. --keep-open makes main keep its copy of pipe 1's
@@ -81,9 +81,9 @@ pid_t fork_child(F body) {
 }
 
 void run(Context& ctx) {
-    const std::uint64_t n = ctx.common().n;
-    if (n < 1 || n > 100000)
-        throw UsageError("--n: from 1 to 100000 values (each one is a line of output)");
+    const std::uint64_t n = ctx.count("values");
+    if (n < 1)
+        throw UsageError("--values: at least 1");
     const bool keep_open = ctx.flag("keep-open");
     const Duration timeout = ctx.duration("timeout");
     if (timeout < std::chrono::milliseconds(1))
@@ -151,7 +151,7 @@ void run(Context& ctx) {
         ctx.check("EOF arrived without waiting for --timeout", !missed_eof);
     ctx.check("both pipeline processes exited with code 0", codes[0] == 0 && codes[1] == 0,
               fmt::format("exit codes {} {}", codes[0], codes[1]));
-    ctx.param("n", n);
+    ctx.param("values", n);
     ctx.param("keep_open", keep_open);
     ctx.field("squares", boost::json::value_from(got));
 }
@@ -163,13 +163,14 @@ extern const Recipe processes_pipe{
     .name = "pipe",
     .summary = "a pipeline of processes over two pipes: numbers in, squares out, then EOF",
     .book = "How to exchange objects between processes: using pipes [book ch.3]",
-    .options = {flag_option("keep-open", "main keeps its copy of pipe 1's write end open"),
+    .options = {count_option("values", "10",
+                             "how many numbers process 1 sends (each one is a line of output)",
+                             100000),
+                flag_option("keep-open", "main keeps its copy of pipe 1's write end open"),
                 duration_option("timeout", "1s",
                                 "how long main waits for data before it reports "
                                 "a missing EOF")},
     .run = run,
-    .uses = Uses::n,
-    .defaults = {{"n", "10"}},
     .tour_args = {"--keep-open", "--timeout", "100ms"},
 };
 

@@ -134,7 +134,6 @@ void remove_segment(const char* name) {
 }
 
 void run(Context& ctx) {
-    pool::serve_if_worker(ctx, tasks);
     const std::uint64_t n = ctx.common().n;
     const Layout l = layout(n);
     struct statvfs shm {};
@@ -206,9 +205,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_vector_sum = workload::shared_recipe(
+extern const Recipe processes_vector_sum = pool::with_worker_role<tasks>(workload::shared_recipe(
     workload::Shared::vector_sum, "processes",
-    "c = a + b in shared memory, one block per worker process (memory-bound)", run,
-    pool::options(), Uses::workers);
+    "c = a + b in shared memory, one block per worker process (memory-bound)", run, pool::options(),
+    Uses::workers));
 
 } // namespace parcook
