@@ -11,6 +11,7 @@
 // Book issue: the line starting p3 passes the barrier arguments to a function that takes none.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/segment.hpp"
 
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <boost/interprocess/sync/interprocess_condition.hpp>
@@ -104,13 +105,12 @@ void run(Context& ctx) {
         throw UsageError("--skew: must be more than twice --tolerance, or the checks cannot "
                          "tell a barrier from none");
 
-    IpcName name("barrier", [](const char* n) { ip::shared_memory_object::remove(n); });
-    ip::managed_shared_memory shm(ip::create_only, name.c_str(), 64 * 1024);
-    Shared& s = *shm.construct<Shared>("shared")();
+    ManagedSegment shm("barrier", 64 * 1024, "");
+    Shared& s = *shm.memory.construct<Shared>("shared")();
     std::vector<Child> parties;
     for (std::uint32_t i = 0; i < children; ++i)
         parties.emplace_back(ctx, fmt::format("p{}", i + 1),
-                             role_call("party", PartyArgs{i, name.str(), skew, use_barrier}));
+                             role_call("party", PartyArgs{i, shm.name(), skew, use_barrier}));
     const bool started = s.start.wait(patience);
     std::vector<int> codes;
     for (Child& c : parties)
@@ -154,7 +154,7 @@ void run(Context& ctx) {
     ctx.param("barrier", use_barrier);
     ctx.field("p1_arrived_ms", a1);
     ctx.field("released_ms", boost::json::array{r1, r2, ms(s.released[2]), ms(s.released[3])});
-    ctx.field("ipc", boost::json::array{name.c_str()});
+    ctx.field("ipc", boost::json::array{shm.name().c_str()});
     ctx.metric("release_gap", std::abs(r1 - r2) * 1e3, "us");
 }
 

@@ -10,6 +10,7 @@
 // text names things (taskWorker, value, d) that are not in the code.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/segment.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -171,15 +172,14 @@ void run(Context& ctx) {
     std::vector<int> codes;
     std::string ipc_name;
     if (ctx.text("impl") == "shm") {
-        IpcName name("manager", [](const char* n) { ip::shared_memory_object::remove(n); });
-        ip::managed_shared_memory shm(ip::create_only, name.c_str(),
-                                      64 * 1024 +
-                                          256 * static_cast<std::size_t>(ctx.integer("children")));
-        SharedDict& d = *shm.construct<SharedDict>("dict")(shm.get_segment_manager());
-        codes = run_workers(ctx, name.str());
+        ManagedSegment shm("manager",
+                           64 * 1024 + 256 * static_cast<std::size_t>(ctx.integer("children")),
+                           "children");
+        SharedDict& d = *shm.memory.construct<SharedDict>("dict")(shm.memory.get_segment_manager());
+        codes = run_workers(ctx, shm.name());
         for (const auto& [key, e] : d.map)
             dict[key] = e;
-        ipc_name = name.str();
+        ipc_name = shm.name();
     } else {
         IpcName name("manager", unlink_socket); // the socket file lives in /dev/shm
         const std::string path = "/dev/shm/" + name.str();

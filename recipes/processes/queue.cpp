@@ -10,6 +10,7 @@
 // that looks before the first put quits at once). Here an end-of-stream message ends it.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/segment.hpp"
 
 #include <boost/interprocess/ipc/message_queue.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
@@ -158,15 +159,13 @@ void run(Context& ctx) {
     IpcName queue_name("queue", [](const char* n) { ip::message_queue::remove(n); });
     ip::message_queue queue(ip::create_only, queue_name.c_str(),
                             static_cast<std::size_t>(items) + 1, sizeof(std::int32_t));
-    std::optional<IpcName> shm_name;
-    std::optional<ip::managed_shared_memory> shm;
+    std::optional<ManagedSegment> shm;
     if (joinable) {
-        shm_name.emplace("joinable", [](const char* n) { ip::shared_memory_object::remove(n); });
-        shm.emplace(ip::create_only, shm_name->c_str(), 64 * 1024);
-        shm->construct<Unfinished>("unfinished")();
+        shm.emplace("joinable", 64 * 1024, "");
+        shm->memory.construct<Unfinished>("unfinished")();
     }
-    const ChildArgs args{queue_name.str(), joinable ? shm_name->str() : "", items,
-                         ctx.common().seed, ctx.duration("sleep")};
+    const ChildArgs args{queue_name.str(), joinable ? shm->name() : "", items, ctx.common().seed,
+                         ctx.duration("sleep")};
     auto start = [&](std::string role, std::string who) {
         return Child(ctx, std::move(who), role_call(std::move(role), args));
     };
@@ -204,7 +203,7 @@ void run(Context& ctx) {
     ctx.field("max_size", sizes.empty() ? 0 : *std::max_element(sizes.begin(), sizes.end()));
     boost::json::array names{queue_name.c_str()};
     if (joinable)
-        names.emplace_back(shm_name->c_str());
+        names.emplace_back(shm->name().c_str());
     ctx.field("ipc", names);
 }
 
