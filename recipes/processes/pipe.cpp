@@ -9,41 +9,17 @@
 // Deviation: the book's duplex Pipe()s become one-way pipe()s, with fixed-size int64 frames.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "parcook/frames.hpp"
+#include "processes/support/fork.hpp"
 
 #include <boost/json/value_from.hpp>
 #include <cerrno>
-#include <csignal>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace parcook {
 namespace {
-
-// Both ends of a pipe; close() is what makes EOF reach the reader.
-struct Pipe {
-    int read = -1, write = -1;
-    Pipe() {
-        int fd[2];
-        if (::pipe2(fd, O_CLOEXEC) != 0)
-            throw std::runtime_error("pipe2 failed");
-        read = fd[0];
-        write = fd[1];
-    }
-    ~Pipe() { close_both(); }
-    static void close(int& fd) {
-        if (fd >= 0)
-            ::close(fd);
-        fd = -1;
-    }
-    void close_both() {
-        close(read);
-        close(write);
-    }
-};
 
 void send(int fd, std::int64_t v) {
     for (std::size_t done = 0; done < sizeof v;) {
@@ -66,20 +42,6 @@ bool receive(int fd, std::int64_t& v) {
     return true;
 }
 
-// Runs `body` in a forked child that ends with _exit (no destructors, no atexit handlers).
-template <class F>
-pid_t fork_child(F body) {
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        body();
-        ::_exit(0);
-    }
-    return pid;
-}
-
 void run(Context& ctx) {
     const std::uint64_t n = ctx.count("values");
     if (n < 1)
@@ -89,31 +51,32 @@ void run(Context& ctx) {
     if (timeout < std::chrono::milliseconds(1))
         throw UsageError("--timeout: must be at least 1ms");
 
-    Pipe one, two;
+    // Each process closes the ends it does not use: reset() is what makes EOF reach a reader.
+    Pipe one = make_pipe(), two = make_pipe();
     const pid_t sender = fork_child([&] {
-        Pipe::close(one.read);
-        two.close_both();
+        one.read.reset();
+        two = {};
         for (std::uint64_t i = 0; i < n; ++i)
-            send(one.write, static_cast<std::int64_t>(i));
-        Pipe::close(one.write);
+            send(one.write.get(), static_cast<std::int64_t>(i));
+        one.write.reset();
     });
     const pid_t squarer = fork_child([&] {
-        Pipe::close(one.write);
-        Pipe::close(two.read);
-        for (std::int64_t v; receive(one.read, v);)
-            send(two.write, v * v);
-        Pipe::close(two.write);
+        one.write.reset();
+        two.read.reset();
+        for (std::int64_t v; receive(one.read.get(), v);)
+            send(two.write.get(), v * v);
+        two.write.reset();
     });
-    Pipe::close(one.read);
-    Pipe::close(two.write);
+    one.read.reset();
+    two.write.reset();
     if (!keep_open)
-        Pipe::close(one.write);
+        one.write.reset();
 
     // Print what arrives until EOF; past --timeout without data, report the missing EOF once.
     std::vector<std::int64_t> got;
     bool missed_eof = false;
     for (;;) {
-        pollfd p{two.read, POLLIN, 0};
+        pollfd p{two.read.get(), POLLIN, 0};
         const int ready = ::poll(&p, 1, static_cast<int>(to_seconds(timeout) * 1000));
         if (ready < 0 && errno == EINTR)
             continue;
@@ -122,23 +85,17 @@ void run(Context& ctx) {
             ctx.say("main", fmt::format("no EOF after {}: a write end of pipe 1 is still open "
                                         "(main's own copy); closing it",
                                         format_seconds(to_seconds(timeout))));
-            Pipe::close(one.write);
+            one.write.reset();
             continue;
         }
         std::int64_t v;
-        if (!receive(two.read, v))
+        if (!receive(two.read.get(), v))
             break;
         got.push_back(v);
         ctx.say("main", std::to_string(v));
     }
     ctx.say("main", "End");
-    int codes[2];
-    for (int i = 0; const pid_t pid : {sender, squarer}) {
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        codes[i++] = exit_code_of(status);
-    }
+    const int codes[] = {join_forked(sender), join_forked(squarer)};
 
     bool squares = got.size() == n;
     for (std::uint64_t i = 0; squares && i < n; ++i)

@@ -11,6 +11,7 @@
 // child then works --sleep (300ms unless given) so that their lifetimes visibly overlap.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/fork.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -18,8 +19,6 @@
 #include <fstream>
 #include <set>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -68,31 +67,18 @@ Duration sleep_of(const Context& ctx, bool concurrent) {
     return ctx.duration("sleep");
 }
 
-// --start fork: a copy of this process. Its lines go to `lines`, a file it inherits.
+// --start fork: a copy of this process (support/fork.hpp). Its lines go to `lines`, a file it
+// inherits.
 struct Forked {
     pid_t pid;
-    int join() {
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        return exit_code_of(status);
-    }
+    int join() { return join_forked(pid); }
 };
 
-Forked fork_child(std::int64_t i, Duration sleep, int lines) {
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // no child outlives an interrupted parent
-        if (::getppid() != parent)
-            ::_exit(137);
+Forked fork_foo(std::int64_t i, Duration sleep, int lines) {
+    return {fork_child([&] {
         ::dup2(lines, STDOUT_FILENO);
         foo(i, sleep);
-        ::_exit(0); // no destructors, no atexit handlers: they belong to the parent
-    }
-    return {pid};
+    })};
 }
 
 int threads_now() {
@@ -158,8 +144,7 @@ void run(Context& ctx) {
             throw std::runtime_error(fmt::format("memfd_create: {}", std::strerror(errno)));
         ctx.field("threads_at_fork", threads_now());
         codes = run_children(
-            count, concurrent, [&](std::int64_t i) { return fork_child(i, sleep, lines); },
-            samples);
+            count, concurrent, [&](std::int64_t i) { return fork_foo(i, sleep, lines); }, samples);
         ctx.metric("spawn_join_latency", wall.seconds() / static_cast<double>(count), "s");
         relay_file(ctx, lines);
         ::close(lines);
