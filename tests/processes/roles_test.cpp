@@ -64,16 +64,19 @@ TEST_CASE("processes roles: the old hidden role options are gone") {
     }
 }
 
-TEST_CASE("processes roles: a pool works when parcook starts with stdin closed") {
-    const Captured c = run_captured({"/bin/sh", "-c",
-                                     "exec \"$0\" processes pi --n 1e5 --workers 2 --format json "
-                                     "0<&-",
-                                     PARCOOK_BINARY},
-                                    std::chrono::seconds(60));
-    INFO("stdout: " << c.out << "\nstderr: " << c.err);
-    REQUIRE(c.exit_code == 0);
-    const Run r{c.exit_code, c.timed_out, c.seconds, c.out, c.err};
-    CHECK(all_checks_passed(r.record()));
+TEST_CASE("processes roles: a pool works when parcook starts with stdin or stderr closed") {
+    for (const std::string closed : {"0<&-", "2>&-"}) {
+        INFO(closed);
+        const Captured c =
+            run_captured({"/bin/sh", "-c",
+                          "exec \"$0\" processes pi --n 1e5 --workers 2 --format json " + closed,
+                          PARCOOK_BINARY},
+                         std::chrono::seconds(60));
+        INFO("stdout: " << c.out << "\nstderr: " << c.err);
+        REQUIRE(c.exit_code == 0);
+        const Run r{c.exit_code, c.timed_out, c.seconds, c.out, c.err};
+        CHECK(all_checks_passed(r.record()));
+    }
 }
 
 } // namespace parcook::test
