@@ -1,7 +1,8 @@
 // Child processes of parcook itself and the guarantee that nothing is left behind.
 //
-// A child is the running binary re-executed with a hidden role (the analog of Python's spawn
-// start method): `parcook <group> <recipe> --role <role> ...`, started with Boost.Process v2.
+// A child is the running binary re-executed in one of the recipe's roles (Recipe::roles; the
+// analog of Python's spawn start method): `parcook <group> <recipe> --role <role>`, started
+// with Boost.Process v2, its typed arguments on a private descriptor.
 // Its trace lines travel back over a pipe into the parent's record, stamped with the time the
 // child wrote them (steady_clock is system-wide). On SIGINT, SIGTERM or SIGHUP the parent kills
 // and reaps every live child, unlinks every IPC object it registered and exits 128 + signal.
