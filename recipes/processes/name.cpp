@@ -114,7 +114,7 @@ void run(Context& ctx) {
 extern const Recipe processes_name{
     .group = "processes",
     .name = "name",
-    .summary = "child processes, one named and the others with Python's default Process-<n>",
+    .summary = "two child processes, one named and one with the default name Process-2",
     .book = "How to name a process [book ch.3]",
     .options = {text_option("name", "foo_process",
                             "name of the first child (15 characters "
