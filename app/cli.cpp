@@ -161,7 +161,7 @@ int run_recipe(const Recipe& recipe, const std::map<std::string, std::string>& g
                std::vector<std::string> args) {
     Context ctx(recipe, given, std::move(args)); // validates every option before any work
     init_logging(ctx.common().verbose, ctx.common().quiet, recipe.id());
-    if (!recipe.roles.empty() && given.contains("role"))
+    if (given.contains("role"))
         return run_role(recipe, ctx);
     if (std::string why = unavailable_reason(recipe); !why.empty())
         throw CannotRun(why);

@@ -198,31 +198,25 @@ IpcName::~IpcName() {
 // ---- role arguments ----------------------------------------------------------------------
 namespace {
 
-constexpr int role_args_fd = 63; // in the child; read once at start-up, then closed
 constexpr std::size_t role_args_limit = 60 * 1024; // below a pipe's capacity: written at once
 
 std::string role_header(const Recipe& recipe, std::string_view role) {
     return fmt::format("parcook-role 1\n{}\n{}\n", recipe.id(), role);
 }
 
-// A pipe whose read end holds the header and the encoded arguments, already complete.
-int role_args_pipe(const Recipe& recipe, const RoleCall& call) {
-    const std::string message = role_header(recipe, call.role) + call.args;
+} // namespace
+
+// A pipe whose read end holds the header and the encoded arguments, already complete; the
+// child reads it once at start-up (read_role_args), then closes it.
+RoleLaunch prepare_role(const Context& ctx, const RoleCall& call) {
+    const std::string message = role_header(ctx.recipe(), call.role) + call.args;
     if (message.size() > role_args_limit)
         throw std::logic_error("Child: role arguments over 60 KiB");
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0)
-        throw std::runtime_error("pipe2 failed: " + std::string(std::strerror(errno)));
-    const ssize_t put = ::write(p[1], message.data(), message.size());
-    ::close(p[1]);
-    if (put != static_cast<ssize_t>(message.size())) {
-        ::close(p[0]);
+    Pipe p = make_pipe();
+    if (!write_all(p.write.get(), message))
         throw std::runtime_error("cannot hand a child its arguments");
-    }
-    return p[0];
+    return {{ctx.recipe().group, ctx.recipe().name, "--role", call.role}, std::move(p.read)};
 }
-
-} // namespace
 
 std::string read_role_args(const Recipe& recipe, std::string_view role) {
     std::string message;
@@ -283,21 +277,23 @@ struct Child::State {
     }
 };
 
-Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
-             ChildOptions options)
+Child::Child(Context& ctx, std::string name, RoleCall call, ChildOptions options)
+    : Child(ctx, std::move(name), prepare_role(ctx, call), std::move(options)) {}
+
+Child::Child(Context& ctx, std::string name, RoleLaunch role, ChildOptions options)
     : state_(std::make_unique<State>()) {
     install_cleanup_handlers();
     State& s = *state_;
     s.ctx = &ctx;
     s.name = std::move(name);
+    options.fds.emplace_back(role_args_fd, role.role_args.get());
     s.options = options;
 
     if (options.fds.size() > 16)
         throw std::invalid_argument("Child: at most 16 inherited descriptors");
     if (exiting.load())
         throw std::runtime_error("not starting " + s.name + ": parcook is exiting");
-    std::vector<std::string> args{ctx.recipe().group, ctx.recipe().name};
-    args.insert(args.end(), role_args.begin(), role_args.end());
+    const std::vector<std::string>& args = role.args;
     const bool relay = options.relay_output && !options.detached;
     int out[2] = {-1, -1};
     if (relay && ::pipe2(out, O_CLOEXEC) != 0)
@@ -331,14 +327,6 @@ Child::Child(Context& ctx, std::string name, std::vector<std::string> role_args,
         s.slot = register_child(s.pid);
     if (relay)
         s.relay = start_relay_thread([&s, fd = out[0]] { s.relay_lines(fd); });
-}
-
-Child::Child(Context& ctx, std::string name, RoleCall call, ChildOptions options)
-    : Child(ctx, std::move(name), std::vector<std::string>{"--role", call.role}, [&] {
-          options.fds.emplace_back(role_args_fd, role_args_pipe(ctx.recipe(), call));
-          return std::move(options);
-      }()) {
-    ::close(state_->options.fds.back().second); // the child holds its copy
 }
 
 Child::Child(Child&&) noexcept = default;

@@ -1,12 +1,14 @@
 // Child processes of parcook itself and the guarantee that nothing is left behind.
 //
-// A child is the running binary re-executed with a hidden role (the analog of Python's spawn
-// start method): `parcook <group> <recipe> --role <role> ...`, started with Boost.Process v2.
+// A child is the running binary re-executed in one of the recipe's roles (Recipe::roles; the
+// analog of Python's spawn start method): `parcook <group> <recipe> --role <role>`, started
+// with Boost.Process v2, its typed arguments on a private descriptor.
 // Its trace lines travel back over a pipe into the parent's record, stamped with the time the
 // child wrote them (steady_clock is system-wide). On SIGINT, SIGTERM or SIGHUP the parent kills
 // and reaps every live child, unlinks every IPC object it registered and exits 128 + signal.
 #pragma once
 #include "parcook/context.hpp"
+#include "parcook/frames.hpp"
 
 #include <memory>
 #include <optional>
@@ -45,16 +47,23 @@ RoleCall role_call(std::string role, const Args& args) {
     return call;
 }
 
+// For a role started another way than by Child (exec, a shell): the arguments after the program
+// name, `<group> <recipe> --role <role>`, and the descriptor that must be the new process's
+// role_args_fd when it starts (dup2 it there; the copy dup2 makes is inherited).
+inline constexpr int role_args_fd = 63;
+struct RoleLaunch {
+    std::vector<std::string> args;
+    Fd role_args;
+};
+RoleLaunch prepare_role(const Context& ctx, const RoleCall& call);
+
 class Child {
 public:
     // Starts `parcook <group> <recipe> --role <role>` for the running recipe; the arguments
     // travel on a private descriptor, never on the command line, and reach the role function
     // as its typed struct.
+    // `name` tags the relayed lines when the child writes plain text, not child_say() records.
     Child(Context& ctx, std::string name, RoleCall call, ChildOptions options = {});
-    // Starts `parcook <group> <recipe> <role_args...>` for the running recipe. `name` tags the
-    // relayed lines when the child writes plain text instead of child_say() records.
-    Child(Context& ctx, std::string name, std::vector<std::string> role_args,
-          ChildOptions options = {});
     ~Child(); // a child still running is killed (SIGKILL) and reaped, unless detached
     Child(Child&&) noexcept;
     Child& operator=(Child&&) noexcept;
@@ -69,6 +78,7 @@ public:
     void kill();                                   // SIGKILL (Python's kill())
 
 private:
+    Child(Context& ctx, std::string name, RoleLaunch role, ChildOptions options);
     struct State;
     std::unique_ptr<State> state_;
 };

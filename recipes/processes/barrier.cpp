@@ -11,6 +11,7 @@
 // Book issue: the line starting p3 passes the barrier arguments to a function that takes none.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/segment.hpp"
 
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <boost/interprocess/sync/interprocess_condition.hpp>
@@ -66,17 +67,24 @@ std::int64_t now_ns() {
         .count();
 }
 
-void party(Context& ctx) {
-    const auto i = static_cast<std::size_t>(ctx.integer("index"));
+struct PartyArgs {
+    std::uint32_t index; // p1 is 0
+    std::string shm;     // the segment's name
+    Duration skew;
+    bool use_barrier;
+};
+
+void party(Context&, const PartyArgs& args) {
+    const std::size_t i = args.index;
     const std::string name = fmt::format("p{}", i + 1);
-    ip::managed_shared_memory shm(ip::open_only, ctx.text("shm").c_str());
+    ip::managed_shared_memory shm(ip::open_only, args.shm.c_str());
     Shared& s = *shm.find<Shared>("shared").first;
     if (!s.start.wait(patience))
         throw ExitNow{3};
     if (i == 0)
-        std::this_thread::sleep_for(ctx.duration("skew"));
+        std::this_thread::sleep_for(args.skew);
     s.arrived[i] = now_ns();
-    if (i < 2 && !ctx.flag("no-barrier") && !s.barrier.wait(patience))
+    if (i < 2 && args.use_barrier && !s.barrier.wait(patience))
         throw ExitNow{3};
     s.released[i] = now_ns();
     const auto wall = std::chrono::system_clock::now(); // the book prints datetime.now()
@@ -91,28 +99,18 @@ void party(Context& ctx) {
 }
 
 void run(Context& ctx) {
-    if (ctx.text("role") == "party") {
-        party(ctx);
-        throw ExitNow{0};
-    }
     const Duration skew = ctx.duration("skew"), tolerance = ctx.duration("tolerance");
     const bool use_barrier = !ctx.flag("no-barrier");
     if (skew <= 2 * tolerance)
         throw UsageError("--skew: must be more than twice --tolerance, or the checks cannot "
                          "tell a barrier from none");
 
-    IpcName name("barrier", [](const char* n) { ip::shared_memory_object::remove(n); });
-    ip::managed_shared_memory shm(ip::create_only, name.c_str(), 64 * 1024);
-    Shared& s = *shm.construct<Shared>("shared")();
+    ManagedSegment shm("barrier", 64 * 1024, "");
+    Shared& s = *shm.memory.construct<Shared>("shared")();
     std::vector<Child> parties;
-    for (int i = 0; i < children; ++i) {
-        std::vector<std::string> args{
-            "--role", "party",    "--index", std::to_string(i),
-            "--shm",  name.str(), "--skew",  fmt::format("{}ns", skew.count())};
-        if (!use_barrier)
-            args.push_back("--no-barrier");
-        parties.emplace_back(ctx, fmt::format("p{}", i + 1), std::move(args));
-    }
+    for (std::uint32_t i = 0; i < children; ++i)
+        parties.emplace_back(ctx, fmt::format("p{}", i + 1),
+                             role_call("party", PartyArgs{i, shm.name(), skew, use_barrier}));
     const bool started = s.start.wait(patience);
     std::vector<int> codes;
     for (Child& c : parties)
@@ -156,7 +154,7 @@ void run(Context& ctx) {
     ctx.param("barrier", use_barrier);
     ctx.field("p1_arrived_ms", a1);
     ctx.field("released_ms", boost::json::array{r1, r2, ms(s.released[2]), ms(s.released[3])});
-    ctx.field("ipc", boost::json::array{name.c_str()});
+    ctx.field("ipc", boost::json::array{shm.name().c_str()});
     ctx.metric("release_gap", std::abs(r1 - r2) * 1e3, "us");
 }
 
@@ -171,11 +169,9 @@ extern const Recipe processes_barrier{
                 duration_option("tolerance", "5ms",
                                 "largest gap allowed between p1's and "
                                 "p2's release"),
-                flag_option("no-barrier", "p1 and p2 do not wait for each other"),
-                hidden_option(text_option("role", "", "internal: the part this process plays")),
-                hidden_option(integer_option("index", 0, "internal: which child", 0, 3)),
-                hidden_option(text_option("shm", "", "internal: the shared memory's name"))},
+                flag_option("no-barrier", "p1 and p2 do not wait for each other")},
     .run = run,
+    .roles = {{"party", party}},
 };
 
 } // namespace parcook

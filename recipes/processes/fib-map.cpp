@@ -22,7 +22,6 @@ std::uint64_t fib(unsigned k) {
 const pool::Task tasks[] = {pool::task<fib>()};
 
 void run(Context& ctx) {
-    pool::serve_if_worker(ctx, tasks);
     const std::vector<unsigned> list = workload::fib_tasks(ctx);
     const bool seq = ctx.flag("seq");
 
@@ -61,10 +60,10 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_fib_map = workload::shared_recipe(
+extern const Recipe processes_fib_map = pool::with_worker_role<tasks>(workload::shared_recipe(
     workload::Shared::fib_map, "processes",
     "naive Fibonacci over an uneven list with a pool of worker processes", run,
     pool::options({flag_option("seq", "compute the list in this process (the baseline)")}),
-    Uses::workers);
+    Uses::workers));
 
 } // namespace parcook

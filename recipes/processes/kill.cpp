@@ -2,7 +2,7 @@
 // Shows: terminate() only sends a signal. The child still counts as alive right after it (the
 // kernel delivers the signal asynchronously) and stops being alive once join() has reaped it;
 // its exit code is then minus the signal number, -15 for SIGTERM, as Python reports it.
-// The child is parcook re-executed with --role child; it would print "Finished function" after
+// The child is parcook re-executed in its child role; it would print "Finished function" after
 // --sleep if the signal did not land first. Deviations: the book's child sleeps 0.1 s; the
 // default here is 1 s so the signal always wins. --signal kill sends SIGKILL (what Boost.Process
 // v2's terminate() does, -9) and --signal int SIGINT (-2).
@@ -11,22 +11,30 @@
 
 #include <csignal>
 #include <fmt/format.h>
+#include <optional>
 #include <thread>
 
 namespace parcook {
 namespace {
 
+struct ChildArgs {
+    Duration sleep;
+};
+
 // The book's foo().
-void child(Context& ctx) {
+void child(Context&, const ChildArgs& args) {
     child_say("foo", "Starting function");
-    std::this_thread::sleep_for(ctx.duration("sleep"));
+    std::this_thread::sleep_for(args.sleep);
     child_say("foo", "Finished function");
-    throw ExitNow{0};
 }
 
+// Python's Process object: it exists before start(), and is_alive() is false until then.
+struct Process {
+    std::optional<Child> child;
+    bool is_alive() { return child && child->running(); }
+};
+
 void run(Context& ctx) {
-    if (ctx.text("role") == "child")
-        child(ctx);
     const std::string& how = ctx.text("signal");
     const int signal = how == "term" ? SIGTERM : how == "kill" ? SIGKILL : SIGINT;
     const char* signal_name = how == "term" ? "SIGTERM" : how == "kill" ? "SIGKILL" : "SIGINT";
@@ -35,19 +43,19 @@ void run(Context& ctx) {
         ctx.say("main", fmt::format("Process {}: alive={}", moment, is_alive ? "True" : "False"));
         return is_alive;
     };
-    std::vector<bool> seen{alive("before execution", false)};
-    Child p(ctx, "foo",
-            {"--role", "child", "--sleep", fmt::format("{}ns", ctx.duration("sleep").count())});
-    seen.push_back(alive("running", p.running()));
+    Process p;
+    std::vector<bool> seen{alive("before execution", p.is_alive())};
+    p.child.emplace(ctx, "foo", role_call("child", ChildArgs{ctx.duration("sleep")}));
+    seen.push_back(alive("running", p.is_alive()));
     if (signal == SIGTERM)
-        p.request_exit();
+        p.child->request_exit();
     else if (signal == SIGKILL)
-        p.kill();
+        p.child->kill();
     else
-        p.interrupt();
-    seen.push_back(alive(fmt::format("terminated with {}", signal_name), p.running()));
-    const int code = p.wait();
-    seen.push_back(alive("joined", p.running()));
+        p.child->interrupt();
+    seen.push_back(alive(fmt::format("terminated with {}", signal_name), p.is_alive()));
+    const int code = p.child->wait();
+    seen.push_back(alive("joined", p.is_alive()));
     ctx.say("main", fmt::format("Process exit code: {}", code));
 
     bool finished = false;
@@ -76,10 +84,10 @@ extern const Recipe processes_kill{
     .book = "How to kill a process [book ch.3]",
     .options = {duration_option("sleep", "1s", "how long the child works before finishing"),
                 choice_option("signal", "term", {"term", "kill", "int"},
-                              "SIGTERM (Python's terminate), SIGKILL (kill) or SIGINT"),
-                hidden_option(text_option("role", "", "internal: the part this process plays"))},
+                              "SIGTERM (Python's terminate), SIGKILL (kill) or SIGINT")},
     .run = run,
     .tour_args = {"--sleep", "500ms"},
+    .roles = {{"child", child}},
 };
 
 } // namespace parcook

@@ -10,6 +10,7 @@
 // text names things (taskWorker, value, d) that are not in the code.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/segment.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -125,23 +126,37 @@ Dict parse_dump(const std::string& text) {
 
 constexpr auto patience = std::chrono::seconds(10);
 
-void worker(Context& ctx) {
-    const int key = static_cast<int>(ctx.integer("key")), value = 2 * key;
-    if (ctx.text("impl") == "shm")
-        shm_worker(ctx.text("ipc"), key, value);
+struct WorkerArgs {
+    bool shm; // --impl shm: `ipc` names the segment; otherwise the manager's socket
+    std::string ipc;
+    std::int32_t key;
+};
+
+// The book's worker(d, key, value).
+void worker(Context&, const WorkerArgs& args) {
+    const int key = args.key, value = 2 * key;
+    if (args.shm)
+        shm_worker(args.ipc, key, value);
     else
-        request(ctx.text("ipc"), fmt::format("set {} {} {}", key, value, ::getpid()), patience);
+        request(args.ipc, fmt::format("set {} {} {}", key, value, ::getpid()), patience);
     child_say(fmt::format("worker-{}", key), fmt::format("d[{}] = {}", key, value));
+}
+
+struct ManagerArgs {
+    std::string socket;
+};
+
+void manager(Context&, const ManagerArgs& args) {
+    serve(args.socket);
 }
 
 // Starts the workers, all before joining any, and returns their exit codes.
 std::vector<int> run_workers(Context& ctx, const std::string& ipc) {
     std::vector<Child> workers;
-    for (std::int64_t k = 0; k < ctx.integer("children"); ++k)
+    const bool shm = ctx.text("impl") == "shm";
+    for (std::int32_t k = 0; k < ctx.integer("children"); ++k)
         workers.emplace_back(ctx, fmt::format("worker-{}", k),
-                             std::vector<std::string>{"--role", "worker", "--impl",
-                                                      ctx.text("impl"), "--ipc", ipc, "--key",
-                                                      std::to_string(k)});
+                             role_call("worker", WorkerArgs{shm, ipc, k}));
     std::vector<int> codes;
     for (Child& w : workers)
         codes.push_back(w.wait());
@@ -153,36 +168,27 @@ void unlink_socket(const char* name) {
 }
 
 void run(Context& ctx) {
-    const std::string& role = ctx.text("role");
-    if (role == "worker")
-        worker(ctx);
-    if (role == "manager")
-        serve(ctx.text("ipc"));
-    if (!role.empty())
-        throw ExitNow{0};
-
     Dict dict;
     std::vector<int> codes;
     std::string ipc_name;
     if (ctx.text("impl") == "shm") {
-        IpcName name("manager", [](const char* n) { ip::shared_memory_object::remove(n); });
-        ip::managed_shared_memory shm(ip::create_only, name.c_str(),
-                                      64 * 1024 +
-                                          256 * static_cast<std::size_t>(ctx.integer("children")));
-        SharedDict& d = *shm.construct<SharedDict>("dict")(shm.get_segment_manager());
-        codes = run_workers(ctx, name.str());
+        ManagedSegment shm("manager",
+                           64 * 1024 + 256 * static_cast<std::size_t>(ctx.integer("children")),
+                           "children");
+        SharedDict& d = *shm.memory.construct<SharedDict>("dict")(shm.memory.get_segment_manager());
+        codes = run_workers(ctx, shm.name());
         for (const auto& [key, e] : d.map)
             dict[key] = e;
-        ipc_name = name.str();
+        ipc_name = shm.name();
     } else {
         IpcName name("manager", unlink_socket); // the socket file lives in /dev/shm
         const std::string path = "/dev/shm/" + name.str();
-        Child manager(ctx, "manager", {"--role", "manager", "--ipc", path});
+        Child server(ctx, "manager", role_call("manager", ManagerArgs{path}));
         request(path, "dump", patience); // the manager is serving
         codes = run_workers(ctx, path);
         dict = parse_dump(request(path, "dump", patience));
         request(path, "shutdown", patience);
-        codes.push_back(manager.wait());
+        codes.push_back(server.wait());
         ipc_name = name.str();
     }
 
@@ -224,12 +230,10 @@ extern const Recipe processes_manager{
     .book = "How to manage a state between processes [book ch.3]",
     .options = {choice_option("impl", "shm", {"shm", "server"},
                               "dictionary in shared memory, or held by a manager process"),
-                integer_option("children", 10, "how many worker processes", 1, 256),
-                hidden_option(text_option("role", "", "internal: the part this process plays")),
-                hidden_option(text_option("ipc", "", "internal: segment name or socket path")),
-                hidden_option(integer_option("key", 0, "internal: the worker's key", 0, 255))},
+                integer_option("children", 10, "how many worker processes", 1, 256)},
     .run = run,
     .tour_args = {"--impl", "server"},
+    .roles = {{"worker", worker}, {"manager", manager}},
 };
 
 } // namespace parcook

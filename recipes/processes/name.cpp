@@ -1,8 +1,9 @@
 // processes/name: "How to name a process" [book ch.3].
 // Shows: a process carries a name that identifies it. The first child gets the name given by
-// --name, the second keeps Python's default "Process-<n>" (n counts the processes created, so it
-// is Process-2). The name travels to the child in argv; the child gives it to the kernel with
-// prctl(PR_SET_NAME), which keeps 15 characters, so `ps` and /proc/<pid>/comm show it too.
+// --name, the others keep Python's default "Process-<n>", n counting the processes created (so
+// the second is Process-2). The name travels to the child in its role arguments; the child gives
+// it to the kernel with prctl(PR_SET_NAME), which keeps 15 characters, so `ps` and
+// /proc/<pid>/comm show it too.
 // The parent reads /proc/<pid>/comm while each child runs.
 // Deviations: the book makes foo_process a daemon and joins neither child; here both are joined
 // (daemon behaviour is processes/background). The book's text calls the process "foo_function"
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 #include <fstream>
+#include <optional>
 #include <sys/prctl.h>
 #include <thread>
 
@@ -20,15 +22,31 @@ namespace {
 
 constexpr std::size_t comm_length = 15; // TASK_COMM_LEN - 1
 
+struct ChildArgs {
+    std::string name;
+    Duration sleep;
+};
+
 // The book's foo(), after telling the kernel its name.
-void child(Context& ctx) {
-    const std::string& name = ctx.text("name");
-    ::prctl(PR_SET_NAME, name.c_str());
-    child_say(name, "Starting " + name);
-    std::this_thread::sleep_for(ctx.duration("sleep"));
-    child_say(name, "Exiting " + name);
-    throw ExitNow{0};
+void child(Context&, const ChildArgs& args) {
+    ::prctl(PR_SET_NAME, args.name.c_str());
+    child_say(args.name, "Starting " + args.name);
+    std::this_thread::sleep_for(args.sleep);
+    child_say(args.name, "Exiting " + args.name);
 }
+
+// Python's Process(name=...): every process created counts, named or not, and one without a
+// name is called Process-<count>.
+class Names {
+public:
+    std::string next(std::optional<std::string> given = {}) {
+        ++created_;
+        return given ? *given : fmt::format("Process-{}", created_);
+    }
+
+private:
+    int created_ = 0;
+};
 
 std::string comm_of(pid_t pid) {
     std::string comm;
@@ -37,21 +55,21 @@ std::string comm_of(pid_t pid) {
 }
 
 void run(Context& ctx) {
-    if (ctx.text("role") == "child")
-        child(ctx);
-    const std::vector<std::string> names{ctx.text("name"), "Process-2"};
-    if (names[0].empty() || names[0] == names[1] ||
+    Names created;
+    std::vector<std::string> names{created.next(ctx.text("name"))};
+    while (names.size() < static_cast<std::size_t>(ctx.integer("children")))
+        names.push_back(created.next());
+    if (names[0].empty() || std::count(names.begin(), names.end(), names[0]) > 1 ||
         std::any_of(names[0].begin(), names[0].end(), [](char c) { return c >= 0 && c < ' '; }))
-        throw UsageError("--name: must be printable, non-empty and differ from Process-2");
+        throw UsageError(fmt::format("--name: must be printable, non-empty and differ from {}",
+                                     fmt::join(names.begin() + 1, names.end(), ", ")));
     std::vector<std::string> truncated;
     for (const std::string& name : names)
         truncated.push_back(name.substr(0, comm_length));
     std::vector<Child> children;
     for (const std::string& name : names)
-        children.emplace_back(
-            ctx, name,
-            std::vector<std::string>{"--role", "child", "--name", name, "--sleep",
-                                     fmt::format("{}ns", ctx.duration("sleep").count())});
+        children.emplace_back(ctx, name,
+                              role_call("child", ChildArgs{name, ctx.duration("sleep")}));
 
     // While the children run, look at the name the kernel shows for each of them (it is the
     // program's name until the child has renamed itself).
@@ -102,9 +120,13 @@ extern const Recipe processes_name{
                             "name of the first child (15 characters "
                             "reach the kernel)"),
                 duration_option("sleep", "3s", "how long each child works"),
-                hidden_option(text_option("role", "", "internal: the part this process plays"))},
+                integer_option("children", 2,
+                               "how many children: the first takes --name, the others "
+                               "Process-2, Process-3, ...",
+                               2, 16)},
     .run = run,
     .tour_args = {"--sleep", "100ms"},
+    .roles = {{"child", child}},
 };
 
 } // namespace parcook

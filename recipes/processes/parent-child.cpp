@@ -1,6 +1,6 @@
 // processes/parent-child: parent and child scripts [wiki].
 // Shows: independent OS processes started in the background run concurrently. The parent
-// starts --children copies of the child program (parcook with --role child), which prints
+// starts --children copies of the child program (parcook in its child role), which prints
 // "starting work", sleeps, "work work work work work", sleeps, "done working". By default the
 // parent waits for all, and the total is about one child's time, not five. --detach returns at
 // once and the children finish on their own, appending their lines to --log. --shell starts
@@ -11,12 +11,14 @@
 #include "parcook/context.hpp"
 #include "parcook/subprocess.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/process/v2.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -25,19 +27,23 @@ namespace {
 
 constexpr std::string_view lines[] = {"starting work", "work work work work work", "done working"};
 
+struct ChildArgs {
+    std::uint32_t index; // from 1
+    Duration sleep;
+    std::string log; // "" when there is none
+};
+
 // The wiki's child.py; each line also goes to the --log file when there is one.
-void child(Context& ctx) {
-    const std::string who = fmt::format("child-{}", ctx.integer("index"));
-    const std::string& log = ctx.text("log");
-    const int fd = log.empty() ? -1 : ::open(log.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+void child(Context&, const ChildArgs& args) {
+    const std::string who = fmt::format("child-{}", args.index);
+    const Fd log(args.log.empty() ? -1 : ::open(args.log.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
     for (std::size_t i = 0; i < std::size(lines); ++i) {
         if (i > 0)
-            std::this_thread::sleep_for(ctx.duration("sleep"));
+            std::this_thread::sleep_for(args.sleep);
         child_say(who, lines[i]);
-        if (fd >= 0)
-            child_say(who, lines[i], fd);
+        if (log)
+            child_say(who, lines[i], log.get());
     }
-    throw ExitNow{0};
 }
 
 std::vector<ChildLine> read_log(const std::string& path) {
@@ -62,21 +68,32 @@ std::string sh_quote(const std::string& s) {
 }
 
 // The wiki's os.system("python child.py &"): the shell puts the child in the background and
-// returns at once; the child's output goes to /dev/null, its lines to the log.
-int start_through_shell(const std::vector<std::string>& args) {
+// returns at once; the child's output goes to /dev/null, its lines to the log. The shell holds
+// the child's role arguments on role_args_fd, and the child inherits them from it.
+int start_through_shell(const RoleLaunch& launch) {
     std::string command = sh_quote(self_exe());
-    for (const std::string& a : args)
+    for (const std::string& a : launch.args)
         command += " " + sh_quote(a);
-    boost::asio::io_context io;
-    namespace bp = boost::process::v2;
-    bp::process sh(io, "/bin/sh", {"-c", command + " >/dev/null 2>&1 &"},
-                   bp::process_stdio{nullptr, nullptr, nullptr});
-    return sh.wait();
+    command += " >/dev/null 2>&1 &";
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, launch.role_args.get(), role_args_fd);
+    for (int fd : {0, 1, 2})
+        ::posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd ? O_WRONLY : O_RDONLY, 0);
+    const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+    pid_t pid = -1;
+    const int error =
+        ::posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    if (error != 0)
+        throw std::runtime_error(fmt::format("cannot start /bin/sh: {}", std::strerror(error)));
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return exit_code_of(status);
 }
 
 void run(Context& ctx) {
-    if (ctx.text("role") == "child")
-        child(ctx);
     const auto count = static_cast<std::size_t>(ctx.integer("children"));
     const Duration sleep = ctx.duration("sleep");
     const bool detach = ctx.flag("detach"), shell = ctx.flag("shell");
@@ -90,17 +107,13 @@ void run(Context& ctx) {
     std::vector<Child> children;
     std::vector<int> codes;
     for (std::size_t i = 0; i < count; ++i) {
-        std::vector<std::string> args{"--role",  "child",
-                                      "--index", std::to_string(i + 1),
-                                      "--sleep", fmt::format("{}ns", sleep.count())};
-        if (!log.empty())
-            args.insert(args.end(), {"--log", log});
+        const RoleCall call =
+            role_call("child", ChildArgs{static_cast<std::uint32_t>(i + 1), sleep, log});
         if (shell) {
-            args.insert(args.begin(), {ctx.recipe().group, ctx.recipe().name});
-            codes.push_back(start_through_shell(args));
+            codes.push_back(start_through_shell(prepare_role(ctx, call)));
         } else {
             children.emplace_back(
-                ctx, fmt::format("child-{}", i + 1), std::move(args),
+                ctx, fmt::format("child-{}", i + 1), call,
                 ChildOptions{.relay_output = true, .die_with_parent = !detach, .detached = detach});
         }
     }
@@ -168,11 +181,10 @@ extern const Recipe processes_parent_child{
                 flag_option("shell", "start each child through /bin/sh -c \"... &\""),
                 text_option("log", "",
                             "file the children append their lines to (needed with "
-                            "--detach and --shell; truncated first)"),
-                hidden_option(text_option("role", "", "internal: the part this process plays")),
-                hidden_option(integer_option("index", 0, "internal: the child's number", 0, 64))},
+                            "--detach and --shell; truncated first)")},
     .run = run,
     .tour_args = {"--sleep", "100ms"},
+    .roles = {{"child", child}},
 };
 
 } // namespace parcook

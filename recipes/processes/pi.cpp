@@ -24,7 +24,6 @@ std::uint64_t count_hits(Range r) {
 const pool::Task tasks[] = {pool::task<count_hits>()};
 
 void run(Context& ctx) {
-    pool::serve_if_worker(ctx, tasks);
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
 
     std::optional<ProcessPool> pool;
@@ -54,9 +53,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_pi = workload::shared_recipe(
+extern const Recipe processes_pi = pool::with_worker_role<tasks>(workload::shared_recipe(
     workload::Shared::pi, "processes",
     "Monte Carlo pi: ranges of samples mapped over a pool of worker processes", run,
-    pool::options(), Uses::workers | Uses::tasks);
+    pool::options(), Uses::workers | Uses::tasks));
 
 } // namespace parcook

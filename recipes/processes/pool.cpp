@@ -10,6 +10,7 @@
 #include "processes/pool.hpp"
 #include "parcook/context.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <set>
 #include <thread>
@@ -49,7 +50,6 @@ std::string show(const std::vector<Square>& squares) {
 }
 
 void run(Context& ctx) {
-    pool::serve_if_worker(ctx, tasks);
     const std::uint64_t n = ctx.common().n;
     const auto pause = ctx.duration("sleep").count();
     std::vector<Number> numbers;
@@ -81,8 +81,16 @@ void run(Context& ctx) {
         in_order = squares[i].value == static_cast<std::int64_t>(i * i);
     ctx.check("result == [i*i for i in 0..n-1], in input order", in_order,
               fmt::format("{} results", squares.size()));
-    ctx.check("no item lost (a lost chunk runs again on a new worker)", true,
-              fmt::format("{} worker(s) replaced", pool.restarts()));
+    const std::vector<pool::Fault> faults = pool.faults();
+    const auto rerun =
+        std::count_if(faults.begin(), faults.end(), [](const pool::Fault& f) { return f.rerun; });
+    const bool none_lost = std::all_of(faults.begin(), faults.end(), [](const pool::Fault& f) {
+        return f.items.empty() || f.rerun;
+    });
+    ctx.check("no item lost (a lost chunk runs again on a new worker)",
+              none_lost && pool.restarts() >= static_cast<unsigned>(rerun),
+              fmt::format("{} fault(s), {} chunk(s) run again, {} worker(s) replaced",
+                          faults.size(), rerun, pool.restarts()));
 
     std::set<pid_t> pids;
     for (const Square& s : squares)
@@ -119,6 +127,7 @@ extern const Recipe processes_pool{
     .uses = Uses::n | Uses::workers,
     .defaults = {{"n", "100"}, {"workers", "4"}},
     .tour_args = {"--workers", "2"},
+    .roles = {pool::worker_role<tasks>()},
 };
 
 } // namespace parcook

@@ -1,7 +1,7 @@
 // processes/pool.hpp: a pool of worker processes, the C++ form of Python's multiprocessing.Pool.
 // Used by processes/pool, fib-map, pi, word-count and vector-sum.
 //
-// The workers are started once: each is this binary re-executed in a hidden worker role
+// The workers are started once: each is this binary re-executed in the recipe's worker role
 // (Python's spawn start method). Work travels through pipes: a chunk of items goes down a
 // worker's stdin and the results come back on its descriptor 3. A task is a plain function
 // R f(A) listed in a table that the parent and the workers share (they are the same program), so
@@ -11,13 +11,14 @@
 //     Square square(Number x);                     // any R f(A) whose A and R can be encoded
 //     const pool::Task tasks[] = {pool::task<square>()};
 //     void run(Context& ctx) {
-//         pool::serve_if_worker(ctx, tasks);       // in a worker process: serve, then exit
 //         ProcessPool pool(ctx, tasks);            // --workers processes, started and ready
 //         std::vector<Square> all = pool.map(square, numbers);  // results in input order
 //         Square one = pool.apply(square, x);      // blocks until done
 //         std::future<Square> later = pool.apply_async(square, x);
 //         std::vector<Ready> each = pool.broadcast(prepare, plan);  // once on every worker
 //     }
+//     extern const Recipe my_recipe{..., .options = pool::options(), .run = run,
+//                                   .uses = Uses::workers, .roles = {pool::worker_role<tasks>()}};
 //
 // Faults, nothing lost: a worker that dies (crash, kill) or overruns --timeout (it is then
 // killed) is reported with Python's exit code (-signal when killed by one) as a trace line and in
@@ -26,9 +27,10 @@
 // names its items; a task that throws in a worker makes them throw TaskError.
 #pragma once
 #include "parcook/context.hpp"
+#include "parcook/encode.hpp"
+#include "processes/support/faults.hpp"
 
 #include <cstdint>
-#include <cstring>
 #include <future>
 #include <memory>
 #include <optional>
@@ -43,83 +45,6 @@
 
 namespace parcook {
 namespace pool {
-
-// ---- what crosses a pipe --------------------------------------------------------------------
-// Trivially copyable values travel byte for byte (both ends are the same binary; a pointer would
-// mean nothing on the other side). Strings, vectors and maps travel as a count, then elements.
-template <class T>
-concept Bytes = std::is_trivially_copyable_v<T>;
-template <class T>
-concept Map = requires {
-    typename T::key_type;
-    typename T::mapped_type;
-};
-template <class T>
-concept Sequence = requires(T& t, typename T::value_type v) {
-    t.push_back(v);
-};
-template <class T>
-concept Block = std::ranges::contiguous_range<T> && Bytes<typename T::value_type>;
-
-template <class T>
-void put(std::string& out, const T& value) {
-    if constexpr (Bytes<T>) {
-        out.append(reinterpret_cast<const char*>(&value), sizeof value);
-    } else if constexpr (Block<T> && Sequence<T>) { // std::string, std::vector<int>: one copy
-        put(out, static_cast<std::uint64_t>(value.size()));
-        out.append(reinterpret_cast<const char*>(value.data()),
-                   value.size() * sizeof(typename T::value_type));
-    } else if constexpr (Map<T> || Sequence<T>) {
-        put(out, static_cast<std::uint64_t>(value.size()));
-        for (const auto& element : value) {
-            if constexpr (Map<T>) {
-                put(out, element.first);
-                put(out, element.second);
-            } else {
-                put(out, element);
-            }
-        }
-    } else {
-        static_assert(sizeof(T) == 0, "this type cannot cross a pipe: make it trivially copyable");
-    }
-}
-
-inline void need(std::string_view in, std::uint64_t bytes) {
-    if (in.size() < bytes)
-        throw std::runtime_error("pool: truncated message");
-}
-
-template <class T>
-T take(std::string_view& in) {
-    if constexpr (Bytes<T>) {
-        T value;
-        need(in, sizeof value);
-        std::memcpy(&value, in.data(), sizeof value);
-        in.remove_prefix(sizeof value);
-        return value;
-    } else {
-        const auto count = take<std::uint64_t>(in);
-        T value;
-        if constexpr (Block<T> && Sequence<T>) {
-            const std::uint64_t bytes = count * sizeof(typename T::value_type);
-            need(in, bytes);
-            value.resize(count);
-            std::memcpy(value.data(), in.data(), bytes);
-            in.remove_prefix(bytes);
-        } else {
-            need(in, count); // every element takes at least one byte
-            for (std::uint64_t i = 0; i < count; ++i) {
-                if constexpr (Map<T>) {
-                    auto key = take<typename T::key_type>(in);
-                    value.emplace(std::move(key), take<typename T::mapped_type>(in));
-                } else {
-                    value.push_back(take<typename T::value_type>(in));
-                }
-            }
-        }
-        return value;
-    }
-}
 
 // ---- the functions workers can run ----------------------------------------------------------
 struct Task {
@@ -143,26 +68,32 @@ Task task() {
             }};
 }
 
-// A recipe's own options followed by the pool's: --timeout, --retries, and the hidden worker
-// role and fault injection (--crash-on K: the worker that first gets item K aborts; --hang-on K:
-// it hangs instead).
+// A recipe's own options followed by the pool's: --timeout, --retries, and the hidden fault
+// injection (--crash-on K: the worker that first gets item K aborts; --hang-on K: it hangs).
 std::vector<OptionSpec> options(std::vector<OptionSpec> recipe_options = {});
 
-// In a worker process (--role pool-worker) this serves tasks until the pool closes, then ends
-// the process (ExitNow); elsewhere it returns at once. Call it first thing in run().
-void serve_if_worker(Context& ctx, std::span<const Task> tasks);
-// In a worker process: its place in the pool, 0 .. workers-1 (a replacement keeps the place).
-unsigned worker_index();
-
-// A worker that died or was killed: what it held and what the pool did about it.
-struct Fault {
-    unsigned worker;
-    pid_t pid;
-    int exit_code;                    // Python's Process.exitcode: -signal if killed by one
-    std::string reason;               // "died", "timed out", or "exited badly" (at close)
-    std::vector<std::uint64_t> items; // the items it held (none if it died idle)
-    bool rerun;                       // the items ran again on a new worker
+// The worker role: what a worker process learns from the pool that starts it.
+struct WorkerArgs {
+    std::uint32_t index; // its place in the pool, 0 .. workers-1 (a replacement keeps it)
 };
+inline constexpr std::string_view worker_role_name = "pool-worker";
+// Serves `tasks` until the pool closes the worker's input.
+void serve(Context& ctx, std::span<const Task> tasks, const WorkerArgs& args);
+// The role to list in Recipe::roles for a pool over `Tasks` (the recipe's task table).
+template <const auto& Tasks>
+Role worker_role() {
+    return Role(
+        std::string(worker_role_name),
+        +[](Context& ctx, const WorkerArgs& args) { serve(ctx, Tasks, args); });
+}
+// The same for a descriptor built by a function (workload::shared_recipe).
+template <const auto& Tasks>
+Recipe with_worker_role(Recipe recipe) {
+    recipe.roles.push_back(worker_role<Tasks>());
+    return recipe;
+}
+// In a worker process: its place in the pool.
+unsigned worker_index();
 
 // Items a worker took down with it, after every allowed re-run.
 struct TaskLost : std::runtime_error {
@@ -220,7 +151,7 @@ public:
             const std::size_t count = std::min(chunk, items.size() - first);
             std::string arguments;
             for (std::size_t i = first; i < first + count; ++i)
-                pool::put(arguments, items[i]);
+                put(arguments, items[i]);
             const int worker = c < size() ? static_cast<int>(c) : any_worker;
             replies.push_back(submit(task, first, count, std::move(arguments), worker, false));
         }
@@ -230,7 +161,7 @@ public:
     template <class R, class A>
     std::future<R> apply_async(R (*f)(A), std::remove_cvref_t<A> argument) {
         std::string arguments;
-        pool::put(arguments, argument);
+        put(arguments, argument);
         auto reply = submit(find(reinterpret_cast<void (*)()>(f)), 0, 1, std::move(arguments),
                             any_worker, false);
         return std::async(std::launch::deferred, [reply = std::move(reply)]() mutable {
@@ -238,7 +169,7 @@ public:
             if (r.status != pool::Reply::Status::done)
                 pool::raise(std::move(r));
             std::string_view in = r.bytes;
-            return pool::take<R>(in);
+            return take<R>(in);
         });
     }
 
@@ -254,7 +185,7 @@ public:
     std::vector<R> broadcast(R (*f)(A), const std::remove_cvref_t<A>& argument) {
         const std::size_t task = find(reinterpret_cast<void (*)()>(f));
         std::string arguments;
-        pool::put(arguments, argument);
+        put(arguments, argument);
         std::vector<std::future<pool::Reply>> replies;
         for (unsigned w = 0; w < size(); ++w)
             replies.push_back(submit(task, w, 1, arguments, static_cast<int>(w), true));
@@ -282,7 +213,7 @@ private:
             }
             std::string_view in = r.bytes;
             while (!in.empty())
-                results.push_back(pool::take<R>(in));
+                results.push_back(take<R>(in));
         }
         if (failure)
             pool::raise(std::move(*failure));

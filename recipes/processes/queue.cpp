@@ -10,6 +10,7 @@
 // that looks before the first put quits at once). Here an end-of-stream message ends it.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/segment.hpp"
 
 #include <boost/interprocess/ipc/message_queue.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
@@ -40,14 +41,23 @@ struct Unfinished {
 };
 
 // The book's randint(0, 256), both ends included, from --seed.
-std::vector<std::int32_t> items_of(Context& ctx) {
-    std::mt19937_64 gen(ctx.common().seed);
+std::vector<std::int32_t> items_of(std::uint64_t seed, std::int64_t items) {
+    std::mt19937_64 gen(seed);
     std::uniform_int_distribution<std::int32_t> randint(0, 256);
-    std::vector<std::int32_t> v(static_cast<std::size_t>(ctx.integer("items")));
+    std::vector<std::int32_t> v(static_cast<std::size_t>(items));
     for (auto& x : v)
         x = randint(gen);
     return v;
 }
+
+// What the producer and the consumer are told.
+struct ChildArgs {
+    std::string queue;
+    std::string joinable; // the shared memory with the unfinished count; "" when not joinable
+    std::int64_t items;
+    std::uint64_t seed;
+    Duration sleep;
+};
 
 // In a child: the count of unfinished items, when the queue is joinable.
 struct Joinable {
@@ -61,9 +71,9 @@ struct Joinable {
     }
 };
 
-void producer(Context& ctx, ip::message_queue& queue, Unfinished* unfinished) {
-    const Duration sleep = ctx.duration("sleep");
-    for (std::int32_t item : items_of(ctx)) {
+void produce(const ChildArgs& args, ip::message_queue& queue, Unfinished* unfinished) {
+    const Duration sleep = args.sleep;
+    for (std::int32_t item : items_of(args.seed, args.items)) {
         if (unfinished) {
             ip::scoped_lock lock(unfinished->mutex);
             ++unfinished->count;
@@ -76,9 +86,8 @@ void producer(Context& ctx, ip::message_queue& queue, Unfinished* unfinished) {
     queue.send(&end_of_stream, sizeof end_of_stream, 0);
     if (unfinished) {
         ip::scoped_lock lock(unfinished->mutex);
-        if (!unfinished->none_left.wait_for(
-                lock, 4 * sleep * ctx.integer("items") + std::chrono::seconds(10),
-                [&] { return unfinished->count == 0; })) {
+        if (!unfinished->none_left.wait_for(lock, 4 * sleep * args.items + std::chrono::seconds(10),
+                                            [&] { return unfinished->count == 0; })) {
             child_say("producer-1", "join() timed out: items were left unprocessed");
             throw ExitNow{3};
         }
@@ -86,8 +95,8 @@ void producer(Context& ctx, ip::message_queue& queue, Unfinished* unfinished) {
     }
 }
 
-void consumer(Context& ctx, ip::message_queue& queue, Unfinished* unfinished) {
-    const Duration sleep = ctx.duration("sleep");
+void consume(const ChildArgs& args, ip::message_queue& queue, Unfinished* unfinished) {
+    const Duration sleep = args.sleep;
     for (;;) {
         std::this_thread::sleep_for(2 * sleep);
         std::int32_t item = 0;
@@ -112,6 +121,18 @@ void consumer(Context& ctx, ip::message_queue& queue, Unfinished* unfinished) {
     child_say("consumer-2", "end of stream: the queue is empty");
 }
 
+void producer(Context&, const ChildArgs& args) {
+    ip::message_queue queue(ip::open_only, args.queue.c_str());
+    Joinable joinable(args.joinable);
+    produce(args, queue, joinable.unfinished);
+}
+
+void consumer(Context&, const ChildArgs& args) {
+    ip::message_queue queue(ip::open_only, args.queue.c_str());
+    Joinable joinable(args.joinable);
+    consume(args, queue, joinable.unfinished);
+}
+
 // The numbers that follow `prefix` in the lines of `who`.
 std::vector<std::int64_t> numbers(Context& ctx, std::string_view who, std::string_view prefix) {
     std::vector<std::int64_t> v;
@@ -131,16 +152,6 @@ double last_time(Context& ctx, std::string_view prefix) {
 }
 
 void run(Context& ctx) {
-    const std::string& role = ctx.text("role");
-    if (!role.empty()) {
-        ip::message_queue queue(ip::open_only, ctx.text("queue").c_str());
-        Joinable joinable(ctx.text("shm"));
-        if (role == "producer")
-            producer(ctx, queue, joinable.unfinished);
-        else
-            consumer(ctx, queue, joinable.unfinished);
-        throw ExitNow{0};
-    }
     const auto items = ctx.integer("items");
     const bool joinable = ctx.flag("joinable");
 
@@ -148,22 +159,15 @@ void run(Context& ctx) {
     IpcName queue_name("queue", [](const char* n) { ip::message_queue::remove(n); });
     ip::message_queue queue(ip::create_only, queue_name.c_str(),
                             static_cast<std::size_t>(items) + 1, sizeof(std::int32_t));
-    std::optional<IpcName> shm_name;
-    std::optional<ip::managed_shared_memory> shm;
+    std::optional<ManagedSegment> shm;
     if (joinable) {
-        shm_name.emplace("joinable", [](const char* n) { ip::shared_memory_object::remove(n); });
-        shm.emplace(ip::create_only, shm_name->c_str(), 64 * 1024);
-        shm->construct<Unfinished>("unfinished")();
+        shm.emplace("joinable", 64 * 1024, "");
+        shm->memory.construct<Unfinished>("unfinished")();
     }
-    auto start = [&](std::string role_name, std::string who) {
-        std::vector<std::string> args{"--role",  std::move(role_name),
-                                      "--queue", queue_name.str(),
-                                      "--items", std::to_string(items),
-                                      "--sleep", fmt::format("{}ns", ctx.duration("sleep").count()),
-                                      "--seed",  std::to_string(ctx.common().seed)};
-        if (joinable)
-            args.insert(args.end(), {"--shm", shm_name->str()});
-        return Child(ctx, std::move(who), std::move(args));
+    const ChildArgs args{queue_name.str(), joinable ? shm->name() : "", items, ctx.common().seed,
+                         ctx.duration("sleep")};
+    auto start = [&](std::string role, std::string who) {
+        return Child(ctx, std::move(who), role_call(std::move(role), args));
     };
     Child producer_process = start("producer", "producer-1");
     Child consumer_process = start("consumer", "consumer-2");
@@ -172,7 +176,7 @@ void run(Context& ctx) {
     const auto put = numbers(ctx, "producer-1", put_line);
     const auto got = numbers(ctx, "consumer-2", got_line);
     const auto sizes = numbers(ctx, "producer-1", size_line);
-    const auto expected = items_of(ctx);
+    const auto expected = items_of(ctx.common().seed, items);
     ctx.check(fmt::format("the consumer received exactly the {} produced values, in order, then "
                           "stopped",
                           items),
@@ -199,7 +203,7 @@ void run(Context& ctx) {
     ctx.field("max_size", sizes.empty() ? 0 : *std::max_element(sizes.begin(), sizes.end()));
     boost::json::array names{queue_name.c_str()};
     if (joinable)
-        names.emplace_back(shm_name->c_str());
+        names.emplace_back(shm->name().c_str());
     ctx.field("ipc", names);
 }
 
@@ -214,13 +218,11 @@ extern const Recipe processes_queue{
                 duration_option("sleep", "1s",
                                 "producer's pause after each put (the consumer "
                                 "pauses twice this before each get, once after)"),
-                flag_option("joinable", "JoinableQueue: task_done() per item, join() waits"),
-                hidden_option(text_option("role", "", "internal: the part this process plays")),
-                hidden_option(text_option("queue", "", "internal: the message queue's name")),
-                hidden_option(text_option("shm", "", "internal: the shared memory's name"))},
+                flag_option("joinable", "JoinableQueue: task_done() per item, join() waits")},
     .run = run,
     .uses = Uses::seed,
     .tour_args = {"--sleep", "5ms", "--joinable"},
+    .roles = {{"producer", producer}, {"consumer", consumer}},
 };
 
 } // namespace parcook

@@ -1,15 +1,17 @@
 // processes/spawn: "How to spawn a process" [book ch.3].
 // Shows: creating child processes with Python's two start methods. --start spawn (the default)
-// re-executes parcook itself with a hidden --role, as Python's spawn does; --start fork copies
-// this process with fork() while it still has a single thread, and the copy runs foo(i) and
+// re-executes parcook itself in the recipe's child role, as Python's spawn does; --start fork
+// copies this process with fork() while it still has a single thread, and the copy runs foo(i) and
 // leaves with _exit(). Each child prints its index and its pid; the parent joins it.
 // The record gives the mean time per child from start to join (spawn_join_latency): set it beside
 // posix_spawn + waitpid of /bin/true and Python's Process.start() + join(), with e.g.
 // `--children 1000 --quiet`.
 // Book issue: joining inside the start loop runs the children one after another; that stays the
-// default (it is the book's code), and --concurrent starts them all before joining any.
+// default (it is the book's code), and --concurrent starts them all before joining any; each
+// child then works --sleep (300ms unless given) so that their lifetimes visibly overlap.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
+#include "processes/support/fork.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -17,8 +19,6 @@
 #include <fstream>
 #include <set>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -33,43 +33,52 @@ void foo(std::int64_t i, Duration sleep) {
     child_say(who, fmt::format("pid {} done", ::getpid()));
 }
 
+struct ChildArgs {
+    std::int64_t index;
+    Duration sleep;
+};
+
 // --start spawn: a new parcook in the child role (its lines come back through Child's pipe).
+void child(Context&, const ChildArgs& args) {
+    foo(args.index, args.sleep);
+}
+
 struct Spawned {
     Child child;
     int join() { return child.wait(); }
 };
 
 Spawned spawn(Context& ctx, std::int64_t i, Duration sleep) {
-    return {Child(ctx, fmt::format("Process-{}", i + 1),
-                  {"--role", "child", "--index", std::to_string(i), "--sleep",
-                   fmt::format("{}ns", sleep.count())})};
+    return {Child(ctx, fmt::format("Process-{}", i + 1), role_call("child", ChildArgs{i, sleep}))};
 }
 
-// --start fork: a copy of this process. Its lines go to `lines`, a file it inherits.
+// --concurrent shows lifetimes that overlap: each child must outlive the start of the next.
+constexpr Duration concurrent_sleep = std::chrono::milliseconds(300);
+constexpr Duration shortest_concurrent_sleep = std::chrono::milliseconds(20);
+
+Duration sleep_of(const Context& ctx, bool concurrent) {
+    if (!concurrent)
+        return ctx.duration("sleep");
+    if (!ctx.given("sleep"))
+        return concurrent_sleep;
+    if (ctx.duration("sleep") < shortest_concurrent_sleep)
+        throw UsageError("--sleep: at least 20ms with --concurrent, or the children end before "
+                         "the next one starts and nothing overlaps");
+    return ctx.duration("sleep");
+}
+
+// --start fork: a copy of this process (support/fork.hpp). Its lines go to `lines`, a file it
+// inherits.
 struct Forked {
     pid_t pid;
-    int join() {
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        return exit_code_of(status);
-    }
+    int join() { return join_forked(pid); }
 };
 
-Forked fork_child(std::int64_t i, Duration sleep, int lines) {
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // no child outlives an interrupted parent
-        if (::getppid() != parent)
-            ::_exit(137);
+Forked fork_foo(std::int64_t i, Duration sleep, int lines) {
+    return {fork_child([&] {
         ::dup2(lines, STDOUT_FILENO);
         foo(i, sleep);
-        ::_exit(0); // no destructors, no atexit handlers: they belong to the parent
-    }
-    return {pid};
+    })};
 }
 
 int threads_now() {
@@ -119,13 +128,9 @@ void relay_file(Context& ctx, int fd) {
 }
 
 void run(Context& ctx) {
-    const Duration sleep = ctx.duration("sleep");
-    if (ctx.text("role") == "child") {
-        foo(ctx.integer("index"), sleep);
-        throw ExitNow{0};
-    }
     const auto count = ctx.integer("children");
     const bool concurrent = ctx.flag("concurrent");
+    const Duration sleep = sleep_of(ctx, concurrent);
     const bool forking = ctx.text("start") == "fork";
 
     std::vector<double> samples;
@@ -139,8 +144,7 @@ void run(Context& ctx) {
             throw std::runtime_error(fmt::format("memfd_create: {}", std::strerror(errno)));
         ctx.field("threads_at_fork", threads_now());
         codes = run_children(
-            count, concurrent, [&](std::int64_t i) { return fork_child(i, sleep, lines); },
-            samples);
+            count, concurrent, [&](std::int64_t i) { return fork_foo(i, sleep, lines); }, samples);
         ctx.metric("spawn_join_latency", wall.seconds() / static_cast<double>(count), "s");
         relay_file(ctx, lines);
         ::close(lines);
@@ -195,6 +199,7 @@ void run(Context& ctx) {
     ctx.param("children", count);
     ctx.param("start", ctx.text("start").c_str());
     ctx.param("concurrent", concurrent);
+    ctx.param("sleep_s", to_seconds(sleep));
 }
 
 } // namespace
@@ -208,11 +213,12 @@ extern const Recipe processes_spawn{
                 choice_option("start", "spawn", {"spawn", "fork"},
                               "spawn: re-execute parcook; fork: copy this process"),
                 flag_option("concurrent", "start all children before joining any"),
-                duration_option("sleep", "0", "time each child works before exiting"),
-                hidden_option(text_option("role", "", "internal: the part this process plays")),
-                hidden_option(integer_option("index", 0, "internal: the child's index", 0, 4095))},
+                duration_option("sleep", "0",
+                                "time each child works before exiting (300ms with --concurrent, "
+                                "which needs at least 20ms)")},
     .run = run,
     .tour_args = {"--concurrent", "--sleep", "100ms"},
+    .roles = {{"child", child}},
 };
 
 } // namespace parcook

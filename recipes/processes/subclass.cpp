@@ -1,8 +1,8 @@
 // processes/subclass: "How to use a process in a subclass" [book ch.3].
 // Shows: subclassing a Process class whose run() is the child's entry point. start() launches
-// parcook itself with --role run; as Python's spawn start method pickles the object, the child
-// rebuilds it from its class name (looked up in a small registry) and its name, then calls
-// run(). Default names are "<ClassName>-<n>", n counting the processes created, so the five
+// parcook itself in the recipe's "run" role; as Python's spawn start method pickles the object,
+// the child rebuilds it from its class name (looked up in a small registry) and its name, then
+// calls run(). Default names are "<ClassName>-<n>", n counting the processes created, so the five
 // instances are MyProcess-1 .. MyProcess-5. Each is started and joined in turn, as in the book.
 // Book issue: the main block is printed indented inside the class.
 #include "parcook/children.hpp"
@@ -18,19 +18,22 @@
 namespace parcook {
 namespace {
 
+// What crosses to the child: enough to rebuild the object there.
+struct Pickled {
+    std::string class_name, name;
+};
+
 class Process {
 public:
     virtual ~Process() = default;
     const std::string& name() const { return name_; }
     void start(Context& ctx) {
-        child_.emplace(
-            ctx, name_,
-            std::vector<std::string>{"--role", "run", "--class", class_, "--name", name_});
+        child_.emplace(ctx, name_, role_call("run", Pickled{class_, name_}));
     }
     int join() { return child_->wait(); }
 
     // In the child: rebuild the object the parent started, and run it.
-    static void run_in_child(const std::string& class_name, const std::string& name);
+    static void run_in_child(Context& ctx, const Pickled& object);
 
 protected:
     explicit Process(std::string class_name)
@@ -60,20 +63,16 @@ const std::map<std::string, std::function<std::unique_ptr<Process>()>> classes{
     {"MyProcess", [] { return std::make_unique<MyProcess>(); }},
 };
 
-void Process::run_in_child(const std::string& class_name, const std::string& name) {
-    const auto make = classes.find(class_name);
+void Process::run_in_child(Context&, const Pickled& object) {
+    const auto make = classes.find(object.class_name);
     if (make == classes.end())
-        throw std::runtime_error("no process class named " + class_name);
+        throw std::runtime_error("no process class named " + object.class_name);
     std::unique_ptr<Process> p = make->second();
-    p->name_ = name;
+    p->name_ = object.name;
     p->run();
 }
 
 void run(Context& ctx) {
-    if (ctx.text("role") == "run") {
-        Process::run_in_child(ctx.text("class"), ctx.text("name"));
-        throw ExitNow{0};
-    }
     const auto count = ctx.integer("processes");
     std::vector<int> codes;
     for (std::int64_t i = 0; i < count; ++i) {
@@ -110,11 +109,9 @@ extern const Recipe processes_subclass{
     .name = "subclass",
     .summary = "a Process subclass whose run() executes in the child, five instances",
     .book = "How to use a process in a subclass [book ch.3]",
-    .options = {integer_option("processes", 5, "how many MyProcess instances", 1, 256),
-                hidden_option(text_option("role", "", "internal: the part this process plays")),
-                hidden_option(text_option("class", "", "internal: the class to rebuild")),
-                hidden_option(text_option("name", "", "internal: the instance's name"))},
+    .options = {integer_option("processes", 5, "how many MyProcess instances", 1, 256)},
     .run = run,
+    .roles = {{"run", Process::run_in_child}},
 };
 
 } // namespace parcook

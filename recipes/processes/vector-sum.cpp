@@ -2,27 +2,24 @@
 // (COOKBOOK section 4; ports the PyOpenCL vector sum).
 // Shows: processes that share memory. a, b and c live in one POSIX shared-memory segment
 // (Boost.Interprocess shared_memory_object + mapped_region) that the parent and every worker
-// map. Each worker of the pool owns one contiguous block: during set-up it fills its part of a
-// and b and first-touches its part of c; on every repetition it adds its block and returns a
-// partial checksum through its pipe, and the parent checks c element by element at the end.
-// Timing: the workers meet at a spin barrier in the segment so they start a repetition together,
-// and each stamps the start and end of its kernel; a repetition takes max(end) - min(start).
-// Starting the workers, mapping and first touch are set-up (setup_segment, pool_start,
-// setup_fill), and the pipe round trip that starts a repetition is reported as round_trip.
+// map (processes/support/segment.hpp). Each worker of the pool owns one contiguous block: during
+// set-up it fills its part of a and b and first-touches its part of c; on every repetition it adds
+// its block and returns a partial checksum through its pipe, and the parent checks c element by
+// element at the end. Timing: the workers meet at a spin barrier in the segment so they start a
+// repetition together, and each stamps the start and end of its kernel; a repetition takes max(end)
+// - min(start). Starting the workers, mapping and first touch are set-up (setup_segment,
+// pool_start, setup_fill), and the pipe round trip that starts a repetition is reported as
+// round_trip.
 #include "parcook/children.hpp"
 #include "parcook/context.hpp"
 #include "parcook/team.hpp"
 #include "parcook/workloads.hpp"
 #include "processes/pool.hpp"
+#include "processes/support/segment.hpp"
 
 #include <atomic>
-#include <boost/interprocess/mapped_region.hpp>
-#include <boost/interprocess/shared_memory_object.hpp>
-#include <cerrno>
-#include <cstring>
 #include <fmt/format.h>
 #include <sched.h>
-#include <sys/statvfs.h>
 #include <thread>
 #include <unistd.h>
 
@@ -101,8 +98,7 @@ double prepare(Plan plan) {
     CPU_ZERO(&core);
     CPU_SET(pool::worker_index() % std::max(1u, std::thread::hardware_concurrency()), &core);
     ::sched_setaffinity(0, sizeof core, &core); // best effort: a refusal only costs speed
-    bip::shared_memory_object segment(bip::open_only, plan.segment, bip::read_write);
-    mine.region = bip::mapped_region(segment, bip::read_write);
+    mine.region = Segment::open(plan.segment);
     char* base = static_cast<char*>(mine.region.get_address());
     const Layout l = layout(plan.n);
     mine.header = reinterpret_cast<Header*>(base);
@@ -129,40 +125,21 @@ Pass add(std::uint32_t /*repetition*/) {
 
 const pool::Task tasks[] = {pool::task<prepare>(), pool::task<add>()};
 
-void remove_segment(const char* name) {
-    bip::shared_memory_object::remove(name);
-}
-
 void run(Context& ctx) {
-    pool::serve_if_worker(ctx, tasks);
     const std::uint64_t n = ctx.common().n;
     const Layout l = layout(n);
-    struct statvfs shm {};
-    if (::statvfs("/dev/shm", &shm) == 0 &&
-        static_cast<double>(shm.f_bavail) * static_cast<double>(shm.f_frsize) <
-            static_cast<double>(l.size))
-        throw UsageError(fmt::format(
-            "--n: needs {} of shared memory, /dev/shm has {} free",
-            format_bytes(static_cast<double>(l.size)),
-            format_bytes(static_cast<double>(shm.f_bavail) * static_cast<double>(shm.f_frsize))));
+    require_shared_memory(static_cast<double>(l.size), "n");
 
     // Declared in this order so the workers are gone before the segment is removed.
-    IpcName name("vector-sum", remove_segment);
-    bip::mapped_region region;
+    std::optional<Segment> segment;
     std::optional<ProcessPool> pool;
     Plan plan{{}, n, ctx.common().seed, workload::vector_op(ctx), ctx.common().workers};
-    fmt::format_to_n(plan.segment, sizeof plan.segment - 1, "{}", name.str());
     double segment_seconds = 0, fill_seconds = 0;
     ctx.setup([&] {
         Stopwatch sw;
-        bip::shared_memory_object segment(bip::create_only, name.c_str(), bip::read_write);
-        // ftruncate, not segment.truncate(): Boost's allocates every page here, in the parent,
-        // and the workers' first touch would no longer place their blocks (NUMA).
-        if (::ftruncate(segment.get_mapping_handle().handle, static_cast<off_t>(l.size)) != 0)
-            throw CannotRun(
-                fmt::format("cannot size the shared segment: {}", std::strerror(errno)));
-        region = bip::mapped_region(segment, bip::read_write);
-        new (region.get_address()) Header{{0}, {0}, plan.workers};
+        segment.emplace("vector-sum", l.size, "n"); // pages untouched: the workers place theirs
+        fmt::format_to_n(plan.segment, sizeof plan.segment - 1, "{}", segment->name());
+        new (segment->address()) Header{{0}, {0}, plan.workers};
         segment_seconds = sw.seconds();
         pool.emplace(ctx, tasks);
         sw.restart();
@@ -199,16 +176,15 @@ void run(Context& ctx) {
     ctx.metric("setup_fill", fill_seconds, "s");
     ctx.metric("round_trip", Stats::of(round_trip).median, "s");
 
-    const auto* c =
-        reinterpret_cast<const std::int32_t*>(static_cast<const char*>(region.get_address()) + l.c);
+    const auto* c = reinterpret_cast<const std::int32_t*>(segment->address() + l.c);
     workload::finish_vector_sum(ctx, {pool->size(), pool->size()}, c, checksum);
 }
 
 } // namespace
 
-extern const Recipe processes_vector_sum = workload::shared_recipe(
+extern const Recipe processes_vector_sum = pool::with_worker_role<tasks>(workload::shared_recipe(
     workload::Shared::vector_sum, "processes",
-    "c = a + b in shared memory, one block per worker process (memory-bound)", run,
-    pool::options(), Uses::workers);
+    "c = a + b in shared memory, one block per worker process (memory-bound)", run, pool::options(),
+    Uses::workers));
 
 } // namespace parcook

@@ -20,7 +20,6 @@ workload::WordCounts count_chunk(const std::string& chunk) {
 const pool::Task tasks[] = {pool::task<count_chunk>()};
 
 void run(Context& ctx) {
-    pool::serve_if_worker(ctx, tasks);
     std::optional<ProcessPool> pool;
     std::string text;
     std::vector<std::string> chunks;
@@ -51,9 +50,9 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe processes_word_count = workload::shared_recipe(
+extern const Recipe processes_word_count = pool::with_worker_role<tasks>(workload::shared_recipe(
     workload::Shared::word_count, "processes",
     "map-reduce word count: text chunks mapped over a pool of worker processes", run,
-    pool::options(), Uses::workers | Uses::tasks);
+    pool::options(), Uses::workers | Uses::tasks));
 
 } // namespace parcook

@@ -33,4 +33,18 @@ TEST_CASE("processes/background: a sleep too short to compare with is a usage er
     CHECK(parcook({"processes", "background", "--sleep", "10ms"}).code == 2);
 }
 
+TEST_CASE("processes/background: --no-daemon joins both children, the parent waits for both") {
+    auto r = record_of({"processes", "background", "--sleep", "300ms", "--no-daemon"});
+    CHECK(all_checks_passed(r));
+    const auto lines = trace_lines(r);
+    auto has = [&](const std::string& l) {
+        return std::find(lines.begin(), lines.end(), l) != lines.end();
+    };
+    CHECK(has("background_process: Exiting background_process"));
+    CHECK(has("NO_background_process: Exiting NO_background_process"));
+    CHECK(field(r, "daemon_exit_code").to_number<int>() == 0);
+    CHECK(r.at("params").at("daemon") == false);
+    CHECK(metric(r, "lifetime") >= 0.3);
+}
+
 } // namespace parcook::test

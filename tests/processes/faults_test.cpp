@@ -247,6 +247,12 @@ TEST_CASE("processes/pool: a worker that crashes on an item is reported and the 
     for (const std::string& line : trace_lines(r))
         said |= line.starts_with("pool: worker ") && line.find("SIGABRT") != std::string::npos;
     CHECK(said);
+    // The "no item lost" rule is read from the pool's faults, not assumed.
+    std::string detail;
+    for (const auto& c : r.at("checks").as_array())
+        if (c.at("what").as_string().starts_with("no item lost"))
+            detail = std::string(c.at("detail").as_string());
+    CHECK(detail == "1 fault(s), 1 chunk(s) run again, 1 worker(s) replaced");
 }
 
 TEST_CASE("processes/pool: with --retries 0 the lost items are named and the run fails") {

@@ -41,4 +41,16 @@ TEST_CASE("processes/name: bad names are usage errors") {
     CHECK(parcook({"processes", "name", "--name", "Process-2"}).code == 2);
 }
 
+TEST_CASE("processes/name: unnamed children count the processes created") {
+    auto r = record_of({"processes", "name", "--sleep", "200ms", "--children", "4"});
+    CHECK(all_checks_passed(r));
+    for (const std::string name : {"Process-2", "Process-3", "Process-4"}) {
+        INFO(name);
+        CHECK(lines_of(r, name) == std::vector<std::string>{"Starting " + name, "Exiting " + name});
+        CHECK(field(r, "comm").at(name).as_string() == name);
+    }
+    CHECK(lines_of(r, "Process-1").empty()); // the first process created is foo_process
+    CHECK(parcook({"processes", "name", "--children", "3", "--name", "Process-3"}).code == 2);
+}
+
 } // namespace parcook::test

@@ -25,8 +25,8 @@ TEST_CASE("processes/pipe: exactly the squares of 0..9, then End") {
     CHECK(texts.back() == "End");
 }
 
-TEST_CASE("processes/pipe: --n sets how many values go through") {
-    auto r = record_of({"processes", "pipe", "--n", "1000"});
+TEST_CASE("processes/pipe: --values sets how many values go through") {
+    auto r = record_of({"processes", "pipe", "--values", "1000"});
     CHECK(all_checks_passed(r));
     const auto s = squares_of(r);
     REQUIRE(s.size() == 1000);
@@ -46,8 +46,11 @@ TEST_CASE("processes/pipe: --keep-open shows the missing EOF, reported after the
 }
 
 TEST_CASE("processes/pipe: bad options are usage errors") {
-    CHECK(parcook({"processes", "pipe", "--n", "0"}).code == 2);
-    CHECK(parcook({"processes", "pipe", "--n", "1e9"}).code == 2);
+    CHECK(parcook({"processes", "pipe", "--values", "0"}).code == 2);
+    CHECK(parcook({"processes", "pipe", "--values", "1e9"}).code == 2);
+    const Run n = parcook({"processes", "pipe", "--n", "5"}); // its count is --values
+    CHECK(n.code == 2);
+    CHECK(n.err.find("--n: processes/pipe has no such option") != std::string::npos);
     CHECK(parcook({"processes", "pipe", "--timeout", "0"}).code == 2);
 }
 

@@ -95,3 +95,19 @@ TEST_CASE("processes/spawn: bad options are refused before any output") {
         CHECK(r.err.find("--" + bad[0].substr(2)) != std::string::npos);
     }
 }
+
+TEST_CASE("processes/spawn: --concurrent without --sleep overlaps by default") {
+    for (const char* start : {"spawn", "fork"}) {
+        INFO(start);
+        auto r = record_of({"processes", "spawn", "--start", start, "--concurrent"});
+        CHECK(all_checks_passed(r));
+        CHECK(r.at("params").at("sleep_s").to_number<double>() >= 0.1);
+    }
+}
+
+TEST_CASE("processes/spawn: --concurrent with a sleep too short to overlap is refused") {
+    const Run r = parcook::test::parcook({"processes", "spawn", "--concurrent", "--sleep", "0"});
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.starts_with("parcook: --sleep: "));
+}

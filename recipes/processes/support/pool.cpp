@@ -1,23 +1,19 @@
-// The machinery behind processes/pool.hpp: worker processes, the frames on their pipes, one
-// feeder thread per worker that hands it work, and what happens when a worker dies or hangs.
+// The machinery behind processes/pool.hpp: the worker loop, one feeder thread per worker that
+// hands it work, and what happens when a worker dies or hangs (reported by faults.hpp). Work
+// and results travel as frames (parcook/frames.hpp) on two pipes per worker.
 #include "processes/pool.hpp"
 
 #include "parcook/children.hpp"
+#include "parcook/frames.hpp"
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <climits>
 #include <condition_variable>
 #include <csignal>
-#include <cstring>
 #include <deque>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <mutex>
 #include <optional>
-#include <poll.h>
-#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 
@@ -26,73 +22,11 @@ namespace pool {
 namespace {
 
 constexpr int results_fd = 3; // a worker's results go here; its tasks arrive on stdin
-constexpr std::string_view worker_role = "pool-worker";
 constexpr Duration start_limit = std::chrono::seconds(30); // to start and say "ready"
 constexpr Duration stop_limit = std::chrono::seconds(10);  // to exit once its input has ended
 constexpr std::uint64_t largest_frame = std::uint64_t{1} << 34;
 
 unsigned this_worker = 0;
-
-// ---- frames: an 8-byte length, then the payload ---------------------------------------------
-using TimePoint = Stopwatch::clock::time_point;
-
-bool write_all(int fd, const char* data, std::size_t size) { // false: the reader is gone
-    while (size > 0) {
-        const ssize_t put = ::write(fd, data, size);
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            return false;
-        data += put;
-        size -= static_cast<std::size_t>(put);
-    }
-    return true;
-}
-
-bool send_frame(int fd, std::string_view payload) {
-    const std::uint64_t size = payload.size();
-    return write_all(fd, reinterpret_cast<const char*>(&size), sizeof size) &&
-           write_all(fd, payload.data(), payload.size());
-}
-
-enum class Got { frame, closed, timed_out };
-
-Got read_exact(int fd, char* data, std::size_t size, std::optional<TimePoint> deadline) {
-    while (size > 0) {
-        if (deadline) {
-            const auto left =
-                std::chrono::ceil<std::chrono::milliseconds>(*deadline - Stopwatch::clock::now())
-                    .count();
-            if (left <= 0)
-                return Got::timed_out;
-            pollfd p{fd, POLLIN, 0};
-            const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, INT_MAX)));
-            if (ready < 0 && errno == EINTR)
-                continue;
-            if (ready == 0)
-                return Got::timed_out;
-        }
-        const ssize_t got = ::read(fd, data, size);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return Got::closed;
-        data += got;
-        size -= static_cast<std::size_t>(got);
-    }
-    return Got::frame;
-}
-
-Got read_frame(int fd, std::string& payload, std::optional<TimePoint> deadline = {}) {
-    std::uint64_t size = 0;
-    if (Got g = read_exact(fd, reinterpret_cast<char*>(&size), sizeof size, deadline);
-        g != Got::frame)
-        return g;
-    if (size > largest_frame)
-        return Got::closed; // not our protocol: treat the worker as gone
-    payload.resize(size);
-    return read_exact(fd, payload.data(), size, deadline);
-}
 
 // A request starts with this header, then `count` encoded items; a reply starts with a
 // ReplyHeader, then the encoded results (or the error message).
@@ -106,17 +40,6 @@ struct ReplyHeader {
 };
 
 // ---- the worker's side ----------------------------------------------------------------------
-[[noreturn]] void crash() {
-    const rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    std::abort();
-}
-
-[[noreturn]] void hang() {
-    for (;;)
-        ::pause();
-}
-
 std::string serve_one(std::span<const Task> tasks, std::string_view in) {
     const auto request = take<Request>(in);
     std::string reply;
@@ -138,45 +61,6 @@ std::string serve_one(std::span<const Task> tasks, std::string_view in) {
     return reply;
 }
 
-// ---- the parent's side ----------------------------------------------------------------------
-// A descriptor that closes itself.
-struct Fd {
-    int fd = -1;
-    Fd() = default;
-    explicit Fd(int f) : fd(f) {}
-    Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
-    Fd& operator=(Fd&& o) noexcept {
-        std::swap(fd, o.fd);
-        return *this;
-    }
-    ~Fd() {
-        if (fd >= 0)
-            ::close(fd);
-    }
-};
-
-std::pair<Fd, Fd> make_pipe() {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0)
-        throw std::runtime_error(fmt::format("pipe2: {}", std::strerror(errno)));
-    return {Fd(p[0]), Fd(p[1])};
-}
-
-std::string describe_exit(int code) {
-    if (code >= 0)
-        return fmt::format("exited with code {}", code);
-    const char* name = ::sigabbrev_np(-code);
-    return fmt::format("was killed by SIG{} (exit code {})", name ? name : "?", code);
-}
-
-std::string describe_items(const std::vector<std::uint64_t>& items) {
-    if (items.empty())
-        return "no item";
-    if (items.size() == 1)
-        return fmt::format("item {}", items.front());
-    return fmt::format("items {}..{}", items.front(), items.back());
-}
-
 } // namespace
 
 std::vector<OptionSpec> options(std::vector<OptionSpec> recipe_options) {
@@ -185,8 +69,6 @@ std::vector<OptionSpec> options(std::vector<OptionSpec> recipe_options) {
                         "longest a worker may spend on one chunk before it is killed (0: no "
                         "limit)"),
         integer_option("retries", 1, "times a chunk lost with its worker is run again", 0, 100),
-        hidden_option(text_option("role", "", "internal: the part this process plays")),
-        hidden_option(integer_option("worker", 0, "internal: the worker's place", 0, 1023)),
         hidden_option(integer_option("crash-on", -1,
                                      "test: the worker that first gets item K "
                                      "aborts",
@@ -204,19 +86,17 @@ unsigned worker_index() {
     return this_worker;
 }
 
-void serve_if_worker(Context& ctx, std::span<const Task> tasks) {
-    if (ctx.text("role") != worker_role)
-        return;
-    this_worker = static_cast<unsigned>(ctx.integer("worker"));
+void serve(Context&, std::span<const Task> tasks, const WorkerArgs& args) {
+    this_worker = args.index;
     ::signal(SIGPIPE, SIG_IGN); // a parent that went away shows as a failed write
     child_say(fmt::format("worker-{}", this_worker), fmt::format("ready, pid {}", ::getpid()));
     if (!send_frame(results_fd, {}))
         throw ExitNow{1};
     std::string request;
-    while (read_frame(STDIN_FILENO, request) == Got::frame)
+    while (read_frame(STDIN_FILENO, request, largest_frame) == Got::frame)
         if (!send_frame(results_fd, serve_one(tasks, request)))
             throw ExitNow{1};
-    throw ExitNow{0}; // the pool closed our input: done
+    // the pool closed our input: done
 }
 
 void raise(Reply reply) {
@@ -229,7 +109,6 @@ void raise(Reply reply) {
 
 // ---- ProcessPool ------------------------------------------------------------------------------
 using pool::Fault;
-using pool::Got;
 
 struct ProcessPool::Impl {
     struct Job {
@@ -254,7 +133,7 @@ struct ProcessPool::Impl {
     // Only its feeder thread touches it once the pool is running.
     struct Slot {
         std::optional<Child> child;
-        pool::Fd tasks, results;
+        Fd tasks, results;
         std::atomic<pid_t> pid{0};
     };
 
@@ -283,24 +162,22 @@ struct ProcessPool::Impl {
 
     // ---- one worker's life ----
     void launch(unsigned w) {
-        auto [task_read, task_write] = pool::make_pipe();
-        auto [result_read, result_write] = pool::make_pipe();
+        Pipe tasks = make_pipe(), results = make_pipe();
         Slot& s = slots[w];
         ChildOptions options;
-        options.fds = {{0, task_read.fd}, {pool::results_fd, result_write.fd}};
+        options.fds = {{0, tasks.read.get()}, {pool::results_fd, results.write.get()}};
         s.child.emplace(ctx, fmt::format("worker-{}", w),
-                        std::vector<std::string>{"--role", std::string(pool::worker_role),
-                                                 "--worker", std::to_string(w)},
+                        role_call(std::string(pool::worker_role_name), pool::WorkerArgs{w}),
                         options);
-        s.tasks = std::move(task_write);
-        s.results = std::move(result_read);
+        s.tasks = std::move(tasks.write);
+        s.results = std::move(results.read);
         s.pid = s.child->pid();
     }
 
     void await_ready(unsigned w) {
         std::string hello;
-        if (pool::read_frame(slots[w].results.fd, hello,
-                             Stopwatch::clock::now() + pool::start_limit) == Got::frame)
+        if (read_frame(slots[w].results.get(), hello, 0,
+                       Stopwatch::clock::now() + pool::start_limit) == Got::frame)
             return;
         const pid_t pid = slots[w].pid;
         const int code = bury(w, true);
@@ -320,13 +197,6 @@ struct ProcessPool::Impl {
         return code;
     }
 
-    std::int64_t inject(std::int64_t item, std::atomic<bool>& sent, const Job& job) {
-        if (item < 0 || static_cast<std::uint64_t>(item) < job.first_item ||
-            static_cast<std::uint64_t>(item) >= job.first_item + job.count || sent.exchange(true))
-            return -1;
-        return item - static_cast<std::int64_t>(job.first_item);
-    }
-
     enum class Outcome { done, died, timed_out };
 
     Outcome exchange(unsigned w, Job& job, std::string& reply) {
@@ -337,22 +207,24 @@ struct ProcessPool::Impl {
             ++restarts;
         }
         std::string request;
-        pool::put(request, pool::Request{static_cast<std::uint32_t>(job.task),
-                                         static_cast<std::uint32_t>(job.count), job.first_item,
-                                         inject(crash_on, crash_sent, job),
-                                         inject(hang_on, hang_sent, job)});
+        put(request,
+            pool::Request{static_cast<std::uint32_t>(job.task),
+                          static_cast<std::uint32_t>(job.count), job.first_item,
+                          pool::fault_index(crash_on, job.first_item, job.count, crash_sent),
+                          pool::fault_index(hang_on, job.first_item, job.count, hang_sent)});
         request += job.arguments;
-        if (!pool::send_frame(s.tasks.fd, request))
+        if (!send_frame(s.tasks.get(), request))
             return Outcome::died;
-        std::optional<pool::TimePoint> deadline;
+        Deadline deadline;
         if (timeout.count() > 0)
             deadline = Stopwatch::clock::now() + timeout;
-        switch (pool::read_frame(s.results.fd, reply, deadline)) {
+        switch (read_frame(s.results.get(), reply, pool::largest_frame, deadline)) {
         case Got::frame:
             return Outcome::done;
         case Got::timed_out:
             return Outcome::timed_out;
         case Got::closed:
+        case Got::too_large: // not our protocol: treat the worker as gone
             break;
         }
         return Outcome::died;
@@ -360,7 +232,7 @@ struct ProcessPool::Impl {
 
     void deliver(Job& job, const std::string& frame) {
         std::string_view in = frame;
-        const bool failed = pool::take<pool::ReplyHeader>(in).failed;
+        const bool failed = take<pool::ReplyHeader>(in).failed;
         job.reply.set_value({failed ? pool::Reply::Status::failed : pool::Reply::Status::done,
                              std::string(in),
                              {},
@@ -372,18 +244,7 @@ struct ProcessPool::Impl {
     }
 
     void report(Fault fault) {
-        std::string what = fmt::format("worker {} (pid {}) {}", fault.worker, fault.pid,
-                                       pool::describe_exit(fault.exit_code));
-        if (fault.reason == "timed out")
-            what = fmt::format("worker {} (pid {}) overran --timeout {} on {} and was killed "
-                               "(exit code {})",
-                               fault.worker, fault.pid, format_seconds(to_seconds(timeout)),
-                               pool::describe_items(fault.items), fault.exit_code);
-        else if (!fault.items.empty())
-            what += fmt::format(" while running {}", pool::describe_items(fault.items));
-        if (!fault.items.empty())
-            what += fault.rerun ? ": running them again on a new worker" : ": LOST";
-        ctx.say("pool", what);
+        ctx.say("pool", pool::describe_fault(fault, timeout));
         std::lock_guard lock(mutex);
         faults.push_back(std::move(fault));
     }
@@ -474,17 +335,7 @@ ProcessPool::~ProcessPool() {
     }
     impl_->wakeup.notify_all();
     impl_->feeders.clear(); // joins: every worker has exited and been waited for
-    boost::json::array faults;
-    for (const Fault& f : impl_->faults) {
-        boost::json::array items(f.items.begin(), f.items.end());
-        faults.push_back(boost::json::object{{"worker", f.worker},
-                                             {"pid", f.pid},
-                                             {"exit_code", f.exit_code},
-                                             {"reason", f.reason},
-                                             {"items", std::move(items)},
-                                             {"rerun", f.rerun}});
-    }
-    impl_->ctx.field("faults", std::move(faults));
+    impl_->ctx.field("faults", pool::faults_field(impl_->faults));
 }
 
 unsigned ProcessPool::size() const {
