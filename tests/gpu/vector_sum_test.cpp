@@ -66,6 +66,18 @@ TEST_CASE("gpu/vector-sum: bad --device and --n are usage errors") {
     }
 }
 
+// The GPU's parallelism is the launch and the untimed fill uses every CPU: -t would change
+// nothing a record shows, so the recipe neither offers nor accepts it.
+TEST_CASE("gpu/vector-sum: no -t/--threads") {
+    const Run help = parcook({"gpu", "vector-sum", "--help"});
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, !Contains("--threads"));
+    const Run r = parcook({"gpu", "vector-sum", "--api", "opencl", "-t", "2"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("gpu/vector-sum has no such option"));
+    CHECK(r.out.empty());
+}
+
 // Last in this file: where there is no GPU it ends the test executable with 77, which ctest
 // reports as skipped (SKIP_RETURN_CODE), after checking that 77 came with its reason.
 TEST_CASE("gpu/vector-sum --api cuda: verified on a GPU, else exit 77 with the reason") {
@@ -76,7 +88,7 @@ TEST_CASE("gpu/vector-sum --api cuda: verified on a GPU, else exit 77 with the r
     if (r.code == 77) {
         REQUIRE(r.out.empty());
         REQUIRE_THAT(r.err, Contains("cannot run here") &&
-                                (Contains("no CUDA GPU") || Contains("built without CUDA")));
+                                (Contains("no CUDA GPU") || Contains("built without the CUDA toolkit")));
         std::exit(77);
     }
     REQUIRE(r.code == 0);
