@@ -45,7 +45,7 @@ Device open_device(unsigned index) {
         cudaGetLastError();
         throw CannotRun(std::string("no CUDA GPU (") + cudaGetErrorString(status) + ")");
     }
-    PARCOOK_CUDA_CHECK(status);
+    check(status, "cudaGetDeviceCount(&count)", __FILE__, __LINE__);
     if (count == 0)
         throw CannotRun("no CUDA GPU (0 devices)");
     if (index >= static_cast<unsigned>(count))

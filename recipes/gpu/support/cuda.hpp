@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 
 namespace parcook::gpu::cuda {
 
@@ -54,9 +53,6 @@ public:
     explicit Buffer(std::size_t count)
         : data_(static_cast<T*>(allocate(where, count * sizeof(T)))), count_(count) {}
     ~Buffer() { release(where, data_); }
-    Buffer(Buffer&& other) noexcept
-        : data_(std::exchange(other.data_, nullptr)), count_(std::exchange(other.count_, 0)) {}
-    Buffer& operator=(Buffer&&) = delete;
     Buffer(const Buffer&) = delete;
     Buffer& operator=(const Buffer&) = delete;
 

@@ -5,6 +5,9 @@
 #include "gpu/support/opencl.hpp"
 #include "gpu/support/vector-sum.hpp"
 
+#include <algorithm>
+#include <memory>
+
 namespace parcook::gpu {
 namespace {
 
