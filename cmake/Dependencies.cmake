@@ -19,7 +19,7 @@ if(NOT PARCOOK_CUDA STREQUAL "OFF")
   endif()
   find_package(CUDAToolkit QUIET)
   if(CUDAToolkit_FOUND AND CUDAToolkit_NVCC_EXECUTABLE)
-    # nvcc builds recipes/*/*.cu with our C++ compiler for its host pass: machine code for
+    # nvcc builds recipes/*/support/*.cu with our C++ compiler for its host pass: machine code for
     # every architecture CUDA 13 supports (sm_75..sm_90) plus PTX of the newest for later GPUs.
     # Never "native": it fails where no GPU is present.
     set(CMAKE_CUDA_COMPILER ${CUDAToolkit_NVCC_EXECUTABLE})

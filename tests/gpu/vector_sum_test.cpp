@@ -9,6 +9,11 @@ using Catch::Matchers::Contains;
 namespace parcook::test {
 namespace {
 
+// The API and the device name are parameters of the run, not fields of the shared workload.
+const boost::json::value& param(const boost::json::object& record, const std::string& name) {
+    return record.at("params").at(name);
+}
+
 bool check_passed(const boost::json::object& record, std::string_view rule) {
     for (const auto& c : record.at("checks").as_array())
         if (c.at("what").as_string() == rule)
@@ -45,7 +50,7 @@ TEST_CASE("gpu/vector-sum --api opencl: elements and checksum match the generato
         const auto r =
             record_of({"gpu", "vector-sum", "--api", "opencl", "--n", n, "--seed", "7", "-r", "2"});
         check_vector_sum(r, n, "add");
-        CHECK(field(r, "api") == "opencl");
+        CHECK(param(r, "api") == "opencl");
         CHECK(field(r, "parallelism").to_number<std::uint64_t>() >= std::stoull(n));
     }
     const auto saxpy = record_of(
@@ -66,6 +71,18 @@ TEST_CASE("gpu/vector-sum: bad --device and --n are usage errors") {
     }
 }
 
+// The GPU's parallelism is the launch and the untimed fill uses every CPU: -t would change
+// nothing a record shows, so the recipe neither offers nor accepts it.
+TEST_CASE("gpu/vector-sum: no -t/--threads") {
+    const Run help = parcook({"gpu", "vector-sum", "--help"});
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, !Contains("--threads"));
+    const Run r = parcook({"gpu", "vector-sum", "--api", "opencl", "-t", "2"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("gpu/vector-sum has no such option"));
+    CHECK(r.out.empty());
+}
+
 // Last in this file: where there is no GPU it ends the test executable with 77, which ctest
 // reports as skipped (SKIP_RETURN_CODE), after checking that 77 came with its reason.
 TEST_CASE("gpu/vector-sum --api cuda: verified on a GPU, else exit 77 with the reason") {
@@ -75,14 +92,15 @@ TEST_CASE("gpu/vector-sum --api cuda: verified on a GPU, else exit 77 with the r
     REQUIRE_FALSE(r.timed_out);
     if (r.code == 77) {
         REQUIRE(r.out.empty());
-        REQUIRE_THAT(r.err, Contains("cannot run here") &&
-                                (Contains("no CUDA GPU") || Contains("built without CUDA")));
+        REQUIRE_THAT(r.err,
+                     Contains("cannot run here") &&
+                         (Contains("no CUDA GPU") || Contains("built without the CUDA toolkit")));
         std::exit(77);
     }
     REQUIRE(r.code == 0);
     const auto record = r.record();
     check_vector_sum(record, "1000003", "add");
-    CHECK(field(record, "api") == "cuda");
+    CHECK(param(record, "api") == "cuda");
     if (record.at("metrics").as_object().contains("pct_of_peak"))
         CHECK(metric(record, "pct_of_peak") > 0);
 }

@@ -1,5 +1,7 @@
-// What the two halves of gpu/vector-sum share: the recipe and its CUDA half live in
-// recipes/gpu/vector-sum.cu, the OpenCL half in vector-sum-opencl.cpp beside this file.
+// gpu/vector-sum's one interface over its GPU APIs (BabelStream's Stream.h): the recipe,
+// vector-sum.cpp, is plain C++ over it; each API is one file beside this one that holds its
+// kernel and host program (vector-sum-cuda.cu, vector-sum-opencl.cpp), and a build without the
+// API links its stand-in (cuda_absent.cpp, opencl_absent.cpp) instead.
 #pragma once
 #include "parcook/workloads.hpp"
 
@@ -28,8 +30,9 @@ public:
     std::uint64_t threads = 0, groups = 0; // the launch: work-items and work-groups
 };
 
-// Both throw CannotRun when the API (at build time), its driver or a device is missing, and
-// UsageError for a --device that does not exist or an --n the device cannot hold.
+// Open device number `device` of the API with buffers for n elements. Both throw CannotRun when
+// the API (at build time), its driver or a device is missing, and UsageError for a --device
+// that does not exist or an --n the device cannot hold.
 std::unique_ptr<VectorSumDevice> open_cuda(unsigned device, workload::VectorOp op, std::uint64_t n);
 std::unique_ptr<VectorSumDevice> open_opencl(unsigned device, workload::VectorOp op,
                                              std::uint64_t n);

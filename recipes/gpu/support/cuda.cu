@@ -1,0 +1,123 @@
+// The gpu group's CUDA layer (see cuda.hpp).
+#include "gpu/support/cuda.hpp"
+
+#include "parcook/errors.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace parcook::gpu::cuda {
+
+void check(cudaError_t status, const char* call, const char* file, int line) {
+    if (status == cudaSuccess)
+        return;
+    cudaGetLastError(); // clear the sticky error state before the exception travels
+    throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + call + ": " +
+                             cudaGetErrorName(status) + " (" + cudaGetErrorString(status) + ")");
+}
+
+namespace {
+
+int attribute(cudaDeviceAttr which, int device) {
+    int value = 0;
+    PARCOOK_CUDA_CHECK(cudaDeviceGetAttribute(&value, which, device));
+    return value;
+}
+
+std::optional<double> peak_bandwidth(int device) {
+    int khz = 0, bits = 0;
+    if (cudaDeviceGetAttribute(&khz, cudaDevAttrMemoryClockRate, device) != cudaSuccess ||
+        cudaDeviceGetAttribute(&bits, cudaDevAttrGlobalMemoryBusWidth, device) != cudaSuccess ||
+        khz <= 0 || bits <= 0) {
+        cudaGetLastError();
+        return std::nullopt;
+    }
+    return 2.0 * khz * 1e3 * bits / 8 / 1e9;
+}
+
+} // namespace
+
+Device open_device(unsigned index) {
+    // Without a driver this is cudaErrorInsufficientDriver, not cudaErrorNoDevice.
+    int count = 0;
+    const cudaError_t status = cudaGetDeviceCount(&count);
+    if (status == cudaErrorInsufficientDriver || status == cudaErrorNoDevice) {
+        cudaGetLastError();
+        throw CannotRun(std::string("no CUDA GPU (") + cudaGetErrorString(status) + ")");
+    }
+    check(status, "cudaGetDeviceCount(&count)", __FILE__, __LINE__);
+    if (count == 0)
+        throw CannotRun("no CUDA GPU (0 devices)");
+    if (index >= static_cast<unsigned>(count))
+        throw UsageError("--device: no CUDA device " + std::to_string(index) +
+                         " (this machine has " + std::to_string(count) + ")");
+
+    Device d;
+    d.id = static_cast<int>(index);
+    PARCOOK_CUDA_CHECK(cudaSetDevice(d.id));
+    cudaDeviceProp prop{};
+    PARCOOK_CUDA_CHECK(cudaGetDeviceProperties(&prop, d.id));
+    d.name = prop.name;
+    const int major = attribute(cudaDevAttrComputeCapabilityMajor, d.id);
+    const int minor = attribute(cudaDevAttrComputeCapabilityMinor, d.id);
+    if (major * 10 + minor < 75) // the oldest code this build carries (sm_75)
+        throw CannotRun(d.name + " has compute capability " + std::to_string(major) + "." +
+                        std::to_string(minor) + "; this build runs on 7.5 and newer");
+    d.multiprocessors = static_cast<unsigned>(attribute(cudaDevAttrMultiProcessorCount, d.id));
+    d.threads_per_multiprocessor =
+        static_cast<unsigned>(attribute(cudaDevAttrMaxThreadsPerMultiProcessor, d.id));
+    std::size_t total = 0;
+    PARCOOK_CUDA_CHECK(cudaMemGetInfo(&d.free_bytes, &total));
+    d.peak_gbs = peak_bandwidth(d.id);
+    return d;
+}
+
+void Device::require_memory(std::uint64_t bytes, const std::string& what) const {
+    if (bytes > free_bytes / 20 * 19) // leave 5% to the runtime
+        throw UsageError(what + " need " + std::to_string(bytes >> 20) + " MiB, " + name + " has " +
+                         std::to_string(free_bytes >> 20) + " MiB free");
+}
+
+unsigned Device::grid(std::uint64_t items, unsigned block) const {
+    const std::uint64_t resident = std::max<std::uint64_t>(
+        1, std::uint64_t{multiprocessors} * (threads_per_multiprocessor / block));
+    return static_cast<unsigned>(
+        std::clamp<std::uint64_t>((items + block - 1) / block, 1, resident));
+}
+
+void* allocate(Memory where, std::size_t bytes) {
+    void* data = nullptr;
+    if (where == Memory::device)
+        PARCOOK_CUDA_CHECK(cudaMalloc(&data, bytes));
+    else
+        PARCOOK_CUDA_CHECK(cudaMallocHost(&data, bytes));
+    return data;
+}
+
+void release(Memory where, void* data) noexcept {
+    if (where == Memory::device)
+        cudaFree(data);
+    else
+        cudaFreeHost(data);
+}
+
+Event::Event() {
+    PARCOOK_CUDA_CHECK(cudaEventCreate(&event_));
+}
+
+Event::~Event() {
+    cudaEventDestroy(event_);
+}
+
+void Event::record(cudaStream_t stream) {
+    PARCOOK_CUDA_CHECK(cudaEventRecord(event_, stream));
+}
+
+double seconds_between(const Event& start, const Event& stop) {
+    PARCOOK_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    float ms = 0;
+    PARCOOK_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+    return ms * 1e-3;
+}
+
+} // namespace parcook::gpu::cuda
