@@ -45,12 +45,13 @@ void produce(Context& ctx, const std::string& who, BoundedBuffer& buf, std::uint
     for (std::uint64_t i = 1; i <= count; ++i) {
         std::this_thread::sleep_for(period);
         std::unique_lock lock(buf.mutex);
-        for (bool waited = false; buf.items.size() >= buf.capacity && !(book_if && waited);
-             waited = true) {
+        bool waited = false; // with book_if, the `while` acts as the book's `if`
+        while (buf.items.size() >= buf.capacity && !(book_if && waited)) {
             ctx.say(who, fmt::format("items produced are {}", buf.items.size()));
             ctx.say(who, "stop the production!!");
             ++buf.producer_waits;
             buf.not_full.wait(lock);
+            waited = true;
         }
         buf.items.push_back(i);
         ++buf.produced;
