@@ -9,7 +9,11 @@
 
 #include <cctype>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under the sanitizers: the ifunc resolvers run while the program is relocated, before the
+// sanitizer runtime is set up, and an instrumented resolver crashes there (seen with
+// ThreadSanitizer; AddressSanitizer has no shadow memory yet either).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                             \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 #define PARCOOK_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define PARCOOK_CLONES
