@@ -278,7 +278,7 @@ extern const Recipe threads_perf{
     .defaults = {{"repeat", "3"}, {"warmup", "0"}},
     // A Fibonacci call of 2e7 steps lasts milliseconds, hundreds of thread starts: the CPU body
     // shows what threads buy (1e6 lasted about as long as a start on a loaded machine).
-    .tour_args = {"--gil", "--repeat", "2", "--latency", "1ms", "--fib-steps", "2e7"},
+    .tour_args = {"--gil", "--repeat", "3", "--latency", "1ms", "--fib-steps", "2e7"},
 };
 
 } // namespace parcook
