@@ -1,29 +1,15 @@
 #include "parcook/team.hpp"
 
-#include <pthread.h>
-#include <sched.h>
-
 namespace parcook {
-namespace {
 
-void pin_to_cpu(std::thread::native_handle_type handle, unsigned member) {
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(member % cores, &set);
-    pthread_setaffinity_np(handle, sizeof set, &set); // best effort: a refusal only costs speed
-}
-
-} // namespace
-
-Team::Team(unsigned size, bool pin) : size_(std::max(1u, size)) {
+Team::Team(unsigned size, bool pin)
+    : size_(std::max(1u, size)), cpus_(pin ? usable_cpus() : std::vector<int>{}) {
     if (pin)
-        pin_to_cpu(pthread_self(), 0);
-    for (unsigned m = 1; m < size_; ++m) {
+        caller_affinity_.emplace();
+    for (unsigned m = 1; m < size_; ++m)
         threads_.emplace_back([this, m] { work(m); });
-        if (pin)
-            pin_to_cpu(threads_.back().native_handle(), m);
-    }
+    if (pin) // after starting the members: they inherit the whole mask and then pin themselves
+        pin_to_usable_cpu(cpus_, 0);
 }
 
 Team::~Team() {
@@ -32,14 +18,7 @@ Team::~Team() {
         stopping_ = true;
     }
     start_.notify_all();
-    threads_.clear(); // joins
-    if (size_ > 1) {
-        cpu_set_t all;
-        CPU_ZERO(&all);
-        for (unsigned c = 0; c < std::max(1u, std::thread::hardware_concurrency()); ++c)
-            CPU_SET(c, &all);
-        pthread_setaffinity_np(pthread_self(), sizeof all, &all);
-    }
+    threads_.clear(); // joins; then caller_affinity_ restores the calling thread's mask
 }
 
 void Team::run(const std::function<void(unsigned)>& body) {
@@ -66,6 +45,8 @@ void Team::run(const std::function<void(unsigned)>& body) {
 }
 
 void Team::work(unsigned member) {
+    if (!cpus_.empty())
+        pin_to_usable_cpu(cpus_, member);
     std::uint64_t seen = 0;
     for (;;) {
         const std::function<void(unsigned)>* body = nullptr;

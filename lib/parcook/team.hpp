@@ -2,10 +2,13 @@
 // the calling thread, members 1..n-1 are started once and reused, so timing a region measures
 // the work and not thread creation.
 #pragma once
+#include "parcook/cpus.hpp"
+
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -14,7 +17,9 @@ namespace parcook {
 
 class Team {
 public:
-    // Pins member i to CPU i mod cores when `pin` is set (stable bandwidth figures).
+    // With `pin` (stable bandwidth figures), member m runs on the m-th CPU of the process's
+    // affinity mask (modulo their number), never outside it; the destructor gives the calling
+    // thread back exactly the mask it had.
     explicit Team(unsigned size, bool pin = true);
     ~Team();
     Team(const Team&) = delete;
@@ -29,6 +34,8 @@ private:
     void work(unsigned member);
 
     unsigned size_;
+    std::vector<int> cpus_; // the usable CPUs when pinning, else empty
+    std::optional<AffinityGuard> caller_affinity_;
     std::vector<std::jthread> threads_;
     std::mutex mutex_;
     std::condition_variable start_, done_;

@@ -23,24 +23,6 @@ void vector_fill(std::uint64_t seed, std::int32_t* a, std::int32_t* b, std::uint
     }
 }
 
-std::int64_t vector_kernel(VectorOp op, const std::int32_t* __restrict a,
-                           const std::int32_t* __restrict b, std::int32_t* __restrict c,
-                           std::uint64_t begin, std::uint64_t end) {
-    std::int64_t sum = 0;
-    if (op.alpha == 1 && op.beta == 1) {
-        for (std::uint64_t i = begin; i < end; ++i) {
-            c[i] = a[i] + b[i];
-            sum += c[i];
-        }
-    } else {
-        for (std::uint64_t i = begin; i < end; ++i) {
-            c[i] = op.alpha * a[i] + op.beta * b[i];
-            sum += c[i];
-        }
-    }
-    return sum;
-}
-
 namespace {
 
 // Checks c element-wise against the generator and the checksum against a serial sum.
@@ -65,13 +47,6 @@ void vector_verify(Context& ctx, const std::int32_t* c, std::uint64_t n, std::in
 } // namespace
 
 // ---- pi -----------------------------------------------------------------------------------
-
-std::uint64_t pi_hits(std::uint64_t seed, std::uint64_t begin, std::uint64_t end) {
-    std::uint64_t hits = 0;
-    for (std::uint64_t k = begin; k < end; ++k)
-        hits += pi_hit(seed, k);
-    return hits;
-}
 
 namespace {
 
@@ -164,32 +139,6 @@ std::string word_count_input(const Context& ctx) {
         text += '\n';
     }
     return text;
-}
-
-void count_words(std::string_view text, WordCounts& into) {
-    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-    std::string word;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && is_space(text[i]))
-            ++i;
-        std::size_t end = i;
-        while (end < text.size() && !is_space(text[end]))
-            ++end;
-        std::size_t b = i, e = end;
-        while (b < e && !is_word(text[b]))
-            ++b;
-        while (e > b && !is_word(text[e - 1]))
-            --e;
-        if (b < e) {
-            word.assign(text.substr(b, e - b));
-            for (char& c : word)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            ++into[word];
-        }
-        i = end;
-    }
 }
 
 std::vector<std::string_view> split_text(std::string_view text, std::size_t parts) {

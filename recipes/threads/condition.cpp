@@ -4,9 +4,13 @@
 // condition variables: the producer waits while the buffer is full ("stop the production!!"),
 // the consumer while it is empty ("no item to consume"); each notifies the other after its
 // change. Occupancy is recorded under the lock after every change.
+// --book-if shows why the wait sits in a `while`: two producers wait with the book's `if` and
+// the consumer wakes them with notify_all; both append after one free slot, so occupancy goes
+// past the capacity. The run is bounded (every item is consumed) and checks that the overflow
+// was seen.
 // Deviations: predicate waits in a `while` (the book uses `if`, which breaks on spurious or
-// stolen wake-ups), and the append/notify sit outside the "full" branch (as printed, the book's
-// producer never appends once it has waited: a deadlock).
+// stolen wake-ups: --book-if), and the append/notify sit outside the "full" branch (as printed,
+// the book's producer never appends once it has waited: a deadlock).
 #include "parcook/context.hpp"
 
 #include <condition_variable>
@@ -34,25 +38,31 @@ struct BoundedBuffer {
     }
 };
 
-void produce(Context& ctx, BoundedBuffer& buf, std::uint64_t count, Duration period) {
+// book_if: wait at most once (the book's `if`), so a wake-up shared with another producer
+// appends to a buffer that is full again.
+void produce(Context& ctx, const std::string& who, BoundedBuffer& buf, std::uint64_t count,
+             Duration period, bool book_if) {
     for (std::uint64_t i = 1; i <= count; ++i) {
         std::this_thread::sleep_for(period);
         std::unique_lock lock(buf.mutex);
-        while (buf.items.size() == buf.capacity) {
-            ctx.say("producer", fmt::format("items produced are {}", buf.items.size()));
-            ctx.say("producer", "stop the production!!");
+        bool waited = false; // with book_if, the `while` acts as the book's `if`
+        while (buf.items.size() >= buf.capacity && !(book_if && waited)) {
+            ctx.say(who, fmt::format("items produced are {}", buf.items.size()));
+            ctx.say(who, "stop the production!!");
             ++buf.producer_waits;
             buf.not_full.wait(lock);
+            waited = true;
         }
         buf.items.push_back(i);
         ++buf.produced;
         buf.observe();
-        ctx.say("producer", fmt::format("total items produced {}", buf.items.size()));
+        ctx.say(who, fmt::format("total items produced {}", buf.items.size()));
         buf.not_empty.notify_one();
     }
 }
 
-void consume(Context& ctx, BoundedBuffer& buf, std::uint64_t count, Duration period) {
+void consume(Context& ctx, BoundedBuffer& buf, std::uint64_t count, Duration period,
+             bool notify_all) {
     for (std::uint64_t i = 0; i < count; ++i) {
         std::this_thread::sleep_for(period);
         std::unique_lock lock(buf.mutex);
@@ -66,17 +76,28 @@ void consume(Context& ctx, BoundedBuffer& buf, std::uint64_t count, Duration per
         buf.observe();
         ctx.say("consumer", "consumed 1 item");
         ctx.say("consumer", fmt::format("items to consume are {}", buf.items.size()));
-        buf.not_full.notify_one();
+        notify_all ? buf.not_full.notify_all() : buf.not_full.notify_one();
     }
 }
 
 void run(Context& ctx) {
     const std::uint64_t items = ctx.count("items");
     const Duration producer_period = ctx.duration("producer-period");
+    if (ctx.flag("book-if") && items <= static_cast<std::uint64_t>(ctx.integer("capacity")))
+        throw UsageError("--book-if: needs --items above --capacity (the buffer must fill)");
+    const bool book_if = ctx.flag("book-if");
+    const unsigned producers = book_if ? 2 : 1;
     BoundedBuffer buf(static_cast<std::size_t>(ctx.integer("capacity")));
     {
-        std::jthread producer([&] { produce(ctx, buf, items, producer_period); });
-        std::jthread consumer([&] { consume(ctx, buf, items, ctx.duration("consumer-period")); });
+        std::vector<std::jthread> threads;
+        for (unsigned p = 1; p <= producers; ++p)
+            threads.emplace_back([&, p] {
+                produce(ctx, producers == 1 ? "producer" : fmt::format("producer-{}", p), buf,
+                        items, producer_period, book_if);
+            });
+        threads.emplace_back([&] {
+            consume(ctx, buf, producers * items, ctx.duration("consumer-period"), book_if);
+        });
     }
 
     ctx.field("produced", buf.produced);
@@ -85,15 +106,22 @@ void run(Context& ctx) {
     ctx.field("peak", buf.peak);
     ctx.field("producer_waits", buf.producer_waits);
     ctx.field("consumer_waits", buf.consumer_waits);
-    ctx.check("occupancy always within [0, capacity]",
-              !buf.out_of_bounds && buf.peak <= buf.capacity,
-              fmt::format("peak {} for capacity {}", buf.peak, buf.capacity));
+    ctx.field("producers", producers);
+    if (book_if)
+        ctx.check("--book-if: the `if` let occupancy exceed the capacity (overflow shown)",
+                  buf.out_of_bounds && buf.peak > buf.capacity,
+                  fmt::format("peak {} for capacity {}", buf.peak, buf.capacity));
+    else
+        ctx.check("occupancy always within [0, capacity]",
+                  !buf.out_of_bounds && buf.peak <= buf.capacity,
+                  fmt::format("peak {} for capacity {}", buf.peak, buf.capacity));
+    const std::uint64_t total = producers * items;
     ctx.check("all items produced and consumed, final size 0",
-              buf.produced == items && buf.consumed == items && buf.items.empty(),
+              buf.produced == total && buf.consumed == total && buf.items.empty(),
               fmt::format("produced {}, consumed {}, final size {} (items {})", buf.produced,
-                          buf.consumed, buf.items.size(), items));
+                          buf.consumed, buf.items.size(), total));
     // Only a producer with no period is sure to outrun the consumer and fill the buffer.
-    if (producer_period == Duration::zero() && items > buf.capacity)
+    if (!book_if && producer_period == Duration::zero() && items > buf.capacity)
         ctx.check("fast producer: occupancy reaches the capacity and the producer waits",
                   buf.peak == buf.capacity && buf.producer_waits > 0,
                   fmt::format("peak {} of {}, producer waited {} times", buf.peak, buf.capacity,
@@ -110,7 +138,9 @@ extern const Recipe threads_condition{
     .options = {integer_option("capacity", 10, "buffer capacity", 1, 1'000'000),
                 count_option("items", "20", "items produced and consumed", 10'000'000),
                 duration_option("producer-period", "5s", "producer's sleep before each item"),
-                duration_option("consumer-period", "10s", "consumer's sleep before each item")},
+                duration_option("consumer-period", "10s", "consumer's sleep before each item"),
+                flag_option("book-if", "two producers wait with the book's `if` and are woken "
+                                       "with notify_all: the buffer overflows")},
     .run = run,
     .tour_args = {"--producer-period", "0", "--consumer-period", "5ms", "--items", "30"},
 };

@@ -103,30 +103,28 @@ void run(Context& ctx) {
         if ((release && only_hold) || (!release && only_release))
             continue;
         const char* mode = release ? "release" : "hold";
-        std::vector<double> seconds;
-        std::uint64_t overlapping = 0, wrong = 0;
-        for (unsigned i = 0; i < ctx.common().repeat; ++i) {
+        std::uint64_t overlapping = 0, wrong = 0, runs = 0; // over warm-up and timed runs
+        const Stats& t = ctx.measure_own([&] {
             const ModeRun r = run_mode(ctx, p, release);
-            seconds.push_back(r.seconds);
             overlapping += overlaps(r);
             wrong += r.checksum != reference;
-            if (i > 0)
-                continue;
-            for (unsigned w = 0; w < p.threads; ++w) {
-                std::string line = fmt::format("--{}: native calls at", mode);
-                for (const Interval& iv : r.compute[w])
-                    line += fmt::format(" [{:.1f}, {:.1f}]", iv.begin * 1e3, iv.end * 1e3);
-                ctx.say(fmt::format("Thread-{}", w + 1), line + " ms");
-            }
-        }
-        wall[release] = Stats::of(seconds).median;
+            if (runs++ == 0)
+                for (unsigned w = 0; w < p.threads; ++w) {
+                    std::string line = fmt::format("--{}: native calls at", mode);
+                    for (const Interval& iv : r.compute[w])
+                        line += fmt::format(" [{:.1f}, {:.1f}]", iv.begin * 1e3, iv.end * 1e3);
+                    ctx.say(fmt::format("Thread-{}", w + 1), line + " ms");
+                }
+            return r.seconds;
+        });
+        wall[release] = t.median;
         ctx.say(mode, fmt::format("wall {} (median of {}); compute intervals of different "
                                   "threads overlapped {} times",
-                                  format_seconds(wall[release]), seconds.size(), overlapping));
+                                  format_seconds(wall[release]), t.samples.size(), overlapping));
         ctx.field(fmt::format("{}_overlaps", mode), overlapping);
         ctx.metric(fmt::format("{}_seconds", mode), wall[release], "s");
         ctx.check(fmt::format("--{}: every run's result equals the serial result", mode),
-                  wrong == 0, fmt::format("{} of {} runs differ", wrong, seconds.size()));
+                  wrong == 0, fmt::format("{} of {} runs differ", wrong, runs));
         if (release)
             ctx.check("--release: compute intervals of different threads overlap", overlapping > 0,
                       "no two threads ever computed at the same time");
@@ -134,6 +132,7 @@ void run(Context& ctx) {
             ctx.check("--hold: compute intervals of different threads never overlap",
                       overlapping == 0, fmt::format("{} overlapping pairs", overlapping));
     }
+    ctx.result().timing.reset(); // one timing per mode: in hold_seconds and release_seconds
     ctx.field("result", reference);
     if (wall.size() == 2) {
         ctx.metric("release_over_hold", wall[true] / wall[false], "x");

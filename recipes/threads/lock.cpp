@@ -19,14 +19,13 @@
 // described in the text; the port runs it, bounded by the timeout.
 #include "named_thread.hpp"
 #include "parcook/context.hpp"
+#include "parcook/cpus.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <fmt/format.h>
 #include <latch>
 #include <mutex>
-#include <pthread.h>
-#include <sched.h>
 #include <thread>
 
 namespace parcook {
@@ -57,53 +56,29 @@ struct alignas(64) UnlockedCounter {
     std::int64_t get() { return value.load(); }
 };
 
-// The CPUs this process may use (taskset, cgroups): how many, and the first two of them.
-struct Cpus {
-    unsigned usable = 1;
-    int first = 0, second = 0; // the same CPU twice when only one is usable
-};
-
-Cpus cpus_of_this_process() {
-    cpu_set_t set;
-    Cpus cpus;
-    if (::sched_getaffinity(0, sizeof set, &set) != 0)
-        return cpus;
-    cpus.usable = static_cast<unsigned>(CPU_COUNT(&set));
-    std::vector<int> found;
-    for (int c = 0; c < CPU_SETSIZE && found.size() < 2; ++c)
-        if (CPU_ISSET(c, &set))
-            found.push_back(c);
-    cpus.first = found.at(0);
-    cpus.second = found.size() > 1 ? found[1] : found[0];
-    return cpus;
-}
-
 // One thread adds 1 `count` times while another subtracts 1 as often; returns the final value.
 // The threads sit on different CPUs (left alone, a busy machine's scheduler may put both on one
 // core, where they take turns) and meet at a spinning gate first, so that both loops really run
 // at the same time: waking a thread blocked in the kernel takes longer than a short loop.
 template <class Counter>
-std::int64_t up_and_down(std::uint64_t count, const Cpus& cpus) {
+std::int64_t up_and_down(std::uint64_t count, const std::vector<int>& cpus) {
     Counter counter;
     std::atomic<int> arrived{0};
-    auto body = [&](int step, int cpu) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        ::pthread_setaffinity_np(::pthread_self(), sizeof set, &set); // best effort
+    auto body = [&](int step, unsigned k) {
+        pin_to_usable_cpu(cpus, k); // the same CPU twice when only one is usable
         arrived.fetch_add(1);
         while (arrived.load() < 2)
             std::this_thread::yield();
         for (std::uint64_t i = 0; i < count; ++i)
             counter.add(step);
     };
-    { std::jthread up(body, +1, cpus.first), down(body, -1, cpus.second); }
+    { std::jthread up(body, +1, 0u), down(body, -1, 1u); }
     return counter.get();
 }
 
 // Times the pair (warm-up and repeats) and checks that every run ends at exactly 0.
 template <class Counter>
-Stats exact(Context& ctx, std::uint64_t count, const Cpus& cpus, std::string_view kind,
+Stats exact(Context& ctx, std::uint64_t count, const std::vector<int>& cpus, std::string_view kind,
             std::string_view method) {
     std::vector<std::int64_t> finals;
     const Stats t = ctx.measure([&] { finals.push_back(up_and_down<Counter>(count, cpus)); });
@@ -118,8 +93,8 @@ Stats exact(Context& ctx, std::uint64_t count, const Cpus& cpus, std::string_vie
 
 // Runs the unlocked pair until it loses an update, at most `max_runs` times. On one core the
 // threads mostly take turns, so the race is run once and not checked.
-void race(Context& ctx, std::uint64_t count, const Cpus& cpus, unsigned max_runs) {
-    const bool checked = cpus.usable >= 2;
+void race(Context& ctx, std::uint64_t count, const std::vector<int>& cpus, unsigned max_runs) {
+    const bool checked = cpus.size() >= 2;
     std::int64_t final_value = 0;
     unsigned runs = 0;
     while (runs < (checked ? max_runs : 1) && final_value == 0) {
@@ -193,11 +168,11 @@ void run(Context& ctx) {
         throw UsageError("--fix: only meaningful with --deadlock");
     if (demo && ctx.given("mode"))
         throw UsageError("--mode: not used with --deadlock");
-    const Cpus cpus = cpus_of_this_process();
-    if (mode == "unlocked" && cpus.usable < 2)
+    const std::vector<int> cpus = usable_cpus();
+    if (mode == "unlocked" && cpus.size() < 2)
         throw CannotRun("--mode unlocked checks a race between two cores; this process may use 1");
     ctx.param("count", count);
-    ctx.field("usable_cores", cpus.usable);
+    ctx.field("usable_cores", cpus.size());
 
     if (demo) {
         ctx.param("mode", fix ? "deadlock-fix" : "deadlock");

@@ -4,7 +4,9 @@
 // wakes the consumer. The item is a plain variable: release/acquire order the write before the
 // read. `--deadlock` shows the text's other point: two semaphores of 1 (two mutexes) taken in
 // opposite orders by two threads deadlock; try_acquire_for detects it instead of hanging.
-// Deviations: the item comes from std::mt19937_64 seeded by --seed; the sleep is --sleep.
+// Deviations: the item comes from std::mt19937_64 seeded by --seed; the sleep is --sleep. The
+// producer thread starts only after the consumer has said that it waits (the book relies on its
+// 10 s sleep for that order), so the trace order holds for any --sleep, 0 included.
 #include "parcook/context.hpp"
 
 #include <atomic>
@@ -28,12 +30,15 @@ void rounds(Context& ctx) {
     for (int r = 0; r < rounds; ++r) {
         std::binary_semaphore item_ready{0};
         int item = -1; // written by the producer before release(), read after acquire()
+        std::latch consumer_waits(1);
         std::jthread consumer([&] {
             ctx.say("consumer", "consumer is waiting.");
+            consumer_waits.count_down();
             item_ready.acquire();
             consumed.push_back(item);
             ctx.say("consumer", fmt::format("Consumer notify : consumed item number {}", item));
         });
+        consumer_waits.wait(); // the producer starts once the consumer has said that it waits
         std::jthread producer([&] {
             std::this_thread::sleep_for(sleep);
             item = item_dist(rng);

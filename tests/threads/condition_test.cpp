@@ -55,3 +55,34 @@ TEST_CASE("threads/condition: bad sizes are usage errors") {
         CHECK(r.err.find(args[2]) != std::string::npos);
     }
 }
+
+TEST_CASE("threads/condition: --book-if with two producers overflows the buffer, and says so") {
+    const Run run =
+        parcook::test::parcook({"threads", "condition", "--book-if", "--producer-period", "0",
+                                "--consumer-period", "2ms", "--items", "30", "--format", "json"},
+                               std::chrono::seconds(30));
+    REQUIRE_FALSE(run.timed_out);
+    CHECK(run.code == 0);
+    auto r = run.record();
+    CHECK(all_checks_passed(r));
+    CHECK(number(r, "producers") == 2);
+    CHECK(number(r, "peak") > 10);
+    CHECK(number(r, "consumed") == 60);
+    CHECK(number(r, "final_size") == 0);
+    bool overflow_checked = false;
+    for (const auto& c : r.at("checks").as_array())
+        overflow_checked = overflow_checked || c.at("what").as_string().starts_with("--book-if");
+    CHECK(overflow_checked);
+}
+
+TEST_CASE("threads/condition: without --book-if the occupancy check is there and holds") {
+    auto r = record_of({"threads", "condition", "--producer-period", "0", "--consumer-period",
+                        "2ms", "--items", "30"});
+    CHECK(all_checks_passed(r));
+    CHECK(number(r, "producers") == 1);
+    bool bounded_checked = false;
+    for (const auto& c : r.at("checks").as_array())
+        bounded_checked =
+            bounded_checked || c.at("what").as_string() == "occupancy always within [0, capacity]";
+    CHECK(bounded_checked);
+}

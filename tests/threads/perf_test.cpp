@@ -1,6 +1,10 @@
 #include "support/run.hpp"
 
+#include "parcook/recipe.hpp"
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 using namespace parcook::test;
 
@@ -56,4 +60,42 @@ TEST_CASE("threads/perf: bad options are usage errors") {
         CHECK(r.out.empty());
         CHECK(r.err.find(args[2]) != std::string::npos);
     }
+}
+
+TEST_CASE("threads/perf: tour's sizes make a CPU call far longer than a thread start") {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    WARN("a sanitizer makes thread starts tens of times slower: the ratio says nothing here");
+    return;
+#endif
+    const parcook::Recipe* perf = parcook::find_recipe("threads", "perf");
+    REQUIRE(perf != nullptr);
+    std::vector<std::string> args{"threads", "perf"};
+    args.insert(args.end(), perf->tour_args.begin(), perf->tour_args.end());
+    auto r = record_of(args);
+    CHECK(all_checks_passed(r));
+    const double one_call = times(r, "seconds", "fib", "non_threaded")[0];
+    // the cheapest start per thread of the empty body (thread_start_cost, from one 8-thread
+    // best of 2, jumps when the machine is busy)
+    const auto empty = times(r, "seconds", "empty", "threaded");
+    double start = empty[0];
+    for (std::size_t k = 1; k < empty.size(); ++k)
+        start = std::min(start, empty[k] / static_cast<double>(1u << k));
+    INFO("one Fibonacci call " << one_call << " s, one thread start " << start << " s");
+    CHECK(one_call > 50 * start);
+}
+
+TEST_CASE("threads/perf: an unusable TMPDIR cannot run here (77), with the reason") {
+    std::filesystem::path file = std::filesystem::temp_directory_path() / "parcook-perf-tmpdir";
+    std::ofstream(file) << "not a directory";
+    for (const std::string& dir : {std::string("/nonexistent"), file.string()}) {
+        const auto c = parcook::run_captured({"/usr/bin/env", "TMPDIR=" + dir, PARCOOK_BINARY,
+                                              "threads", "perf", "--fib-steps", "1000"},
+                                             std::chrono::seconds(30));
+        INFO(dir << ": " << c.err);
+        CHECK(c.exit_code == 77);
+        CHECK(c.out.empty());
+        CHECK(c.err.find("TMPDIR") != std::string::npos);
+        CHECK(std::count(c.err.begin(), c.err.end(), '\n') == 1);
+    }
+    std::filesystem::remove(file);
 }

@@ -39,3 +39,14 @@ TEST_CASE("threads/semaphore: --deadlock is detected within its timeout") {
         deadlock_lines += line.find("deadlock") != std::string::npos;
     CHECK(deadlock_lines == timed_out);
 }
+
+TEST_CASE("threads/semaphore: the order holds without a sleep (--sleep 0)") {
+    for (int run = 0; run < 5; ++run) {
+        auto r = record_of({"threads", "semaphore", "--rounds", "20", "--sleep", "0"});
+        CHECK(all_checks_passed(r));
+        const auto lines = trace_texts(r);
+        REQUIRE(lines.size() == 3 * 20 + 1);
+        for (std::size_t round = 0; round < 20; ++round)
+            CHECK(lines[3 * round] == "consumer is waiting.");
+    }
+}
