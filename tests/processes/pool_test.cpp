@@ -48,7 +48,7 @@ TEST_CASE("processes/pool: map returns the squares of 0..99 in order") {
     CHECK(pids.size() >= 2);
     CHECK(pids.size() <= 4);
     CHECK_FALSE(pids.contains(static_cast<long long>(::getpid())));
-    CHECK(field(r, "faults").as_array().empty());
+    CHECK_FALSE(r.at("fields").as_object().contains("faults")); // written only when there were some
 }
 
 TEST_CASE("processes/pool: the work spreads over at most --workers processes") {

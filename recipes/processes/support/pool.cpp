@@ -335,7 +335,8 @@ ProcessPool::~ProcessPool() {
     }
     impl_->wakeup.notify_all();
     impl_->feeders.clear(); // joins: every worker has exited and been waited for
-    impl_->ctx.field("faults", pool::faults_field(impl_->faults));
+    if (!impl_->faults.empty()) // a clean run's record is the same as every other group's
+        impl_->ctx.field("faults", pool::faults_field(impl_->faults));
 }
 
 unsigned ProcessPool::size() const {
