@@ -88,6 +88,8 @@ void add_recipe_options(CLI::App& cmd, const Recipe& recipe,
                         std::map<std::string, std::string>& given) {
     for (const OptionSpec& spec : all_options(recipe)) {
         std::string names = "--" + spec.name;
+        if (spec.positional)
+            names = spec.name + "," + names;
         if (!spec.short_name.empty())
             names = "-" + spec.short_name + "," + names;
         CLI::Option* opt = nullptr;

@@ -5,8 +5,9 @@
 
 namespace parcook {
 
-OptionSpec count_option(std::string name, std::string def, std::string help, std::int64_t max) {
-    return {std::move(name), OptionKind::count, std::move(def), std::move(help), {}, 0, max};
+OptionSpec count_option(std::string name, std::string def, std::string help, std::int64_t max,
+                        std::int64_t min) {
+    return {std::move(name), OptionKind::count, std::move(def), std::move(help), {}, min, max};
 }
 OptionSpec bytes_option(std::string name, std::string def, std::string help, std::int64_t max) {
     return {std::move(name), OptionKind::bytes, std::move(def), std::move(help), {}, 0, max};
@@ -37,6 +38,10 @@ OptionSpec flag_option(std::string name, std::string help) {
 }
 OptionSpec hidden_option(OptionSpec spec) {
     spec.hidden = true;
+    return spec;
+}
+OptionSpec positional(OptionSpec spec) {
+    spec.positional = true;
     return spec;
 }
 

@@ -19,12 +19,13 @@ struct OptionSpec {
     std::int64_t min = 0;               // for integer and count options; nanoseconds for durations
     std::int64_t max = INT64_MAX;       // upper bound for count, bytes and integer options
     bool hidden = false;                // internal options (child roles), left out of --help
+    bool positional = false;            // also given by position: `parcook async futures 1 10`
     std::string short_name{};           // e.g. "t" for -t
 };
 
 // Builders that keep recipe option lists short and readable.
 OptionSpec count_option(std::string name, std::string def, std::string help,
-                        std::int64_t max = INT64_C(1) << 62);
+                        std::int64_t max = INT64_C(1) << 62, std::int64_t min = 0);
 OptionSpec bytes_option(std::string name, std::string def, std::string help,
                         std::int64_t max = INT64_C(1) << 40);
 OptionSpec duration_option(std::string name, std::string def, std::string help,
@@ -37,6 +38,7 @@ OptionSpec choice_option(std::string name, std::string def, std::vector<std::str
                          std::string help);
 OptionSpec flag_option(std::string name, std::string help);
 OptionSpec hidden_option(OptionSpec spec);
+OptionSpec positional(OptionSpec spec); // takes the next free position on the command line
 
 std::string describe_form(const OptionSpec& spec); // "COUNT", "DURATION", "a|b|c", ...
 

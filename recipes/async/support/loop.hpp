@@ -1,0 +1,104 @@
+// The plumbing every async recipe shares, so a recipe file shows its coroutines and little else.
+//
+//   asio::awaitable<int> main_task(Context& ctx) { ... co_await ... co_return 42; }
+//   int answer = async::run_loop([&] { return main_task(ctx); });           // one loop thread
+//   async::measure(ctx, [&] { return main_task(ctx); }, ctx.common().threads); // repeats
+//
+// run_loop is asyncio.run(): a fresh io_context, the coroutine spawned on it, the loop run by
+// `threads` threads until the coroutine is done; its value is returned and an exception that
+// escapes it is rethrown to the caller (never lost inside the loop).
+#pragma once
+#include "parcook/context.hpp"
+#include "parcook/workloads.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <exception>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace parcook::async {
+
+namespace asio = boost::asio;
+template <class T = void>
+using task = asio::awaitable<T>;
+
+template <class F>
+using task_value = typename std::invoke_result_t<F&>::value_type;
+
+// asyncio.run(main()): see the top of this file.
+template <class F>
+task_value<F> run_loop(F&& make, unsigned threads = 1) {
+    using T = task_value<F>;
+    asio::io_context loop(static_cast<int>(threads));
+    std::exception_ptr error;
+    std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
+    if constexpr (std::is_void_v<T>)
+        asio::co_spawn(loop, make(), [&](std::exception_ptr e) { error = e; });
+    else
+        asio::co_spawn(loop, make(), [&](std::exception_ptr e, T v) {
+            error = e;
+            if (!e)
+                value.emplace(std::move(v));
+        });
+    {
+        std::vector<std::jthread> helpers;
+        for (unsigned i = 1; i < threads; ++i)
+            helpers.emplace_back([&loop] { loop.run(); });
+        loop.run();
+    }
+    if (error)
+        std::rethrow_exception(error);
+    if constexpr (!std::is_void_v<T>)
+        return std::move(*value);
+}
+
+// Context::measure over fresh loops: --warmup untimed runs, then --repeat timed ones.
+template <class F>
+const Stats& measure(Context& ctx, F&& make, unsigned threads = 1) {
+    return ctx.measure([&] { run_loop(make, threads); });
+}
+
+// asyncio.gather(*(make(i) for i in range(count))): one coroutine per i, all started at once on
+// the current loop (run by however many threads run it), resumed when all are done; the values in
+// order of i. The first exception among them is rethrown.
+template <class F>
+auto gather(std::size_t count, F make)
+    -> task<std::vector<typename decltype(make(0))::value_type>> {
+    auto ex = co_await asio::this_coro::executor;
+    std::vector<decltype(asio::co_spawn(ex, make(0), asio::deferred))> coroutines;
+    coroutines.reserve(count);
+    for (std::size_t i = 0; i < count; ++i)
+        coroutines.push_back(asio::co_spawn(ex, make(i), asio::deferred));
+    auto [order, errors, values] =
+        co_await asio::experimental::make_parallel_group(std::move(coroutines))
+            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    for (const std::exception_ptr& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+    co_return std::move(values);
+}
+
+// asyncio.sleep: a timer wait that lets the loop run everything else meanwhile.
+inline task<> sleep(Duration d) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
+// A short stable name for the calling thread, to show which thread ran a callback.
+std::string thread_name();
+
+// The async member of a shared workload: one loop thread by default (-t runs the loop on more),
+// the work cut into --tasks coroutines (`extra`: Uses::none when it is cut otherwise).
+Recipe shared_member(workload::Shared workload, std::string summary, void (*run)(Context&),
+                     Uses extra = Uses::tasks);
+
+} // namespace parcook::async
