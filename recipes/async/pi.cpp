@@ -4,32 +4,24 @@
 // and the blocks in parallel. Sample k uses the shared counter-based draws, so the hits equal
 // every other group's for the same seed and n. Ports SCOOP's Monte Carlo pi (COOKBOOK section 4).
 #include "async/support/loop.hpp"
-#include "parcook/team.hpp"
 
 #include <numeric>
 
 namespace parcook {
 namespace {
 
-using async::task;
-
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
     const unsigned threads = ctx.common().threads;
     const std::uint64_t tasks = std::min(workload::task_count(ctx, threads), n);
     std::uint64_t hits = 0;
-    async::measure(
-        ctx,
-        [&]() -> task<> {
-            const std::vector<std::uint64_t> partial =
-                co_await async::gather(tasks, [&](std::size_t t) -> task<std::uint64_t> {
-                    const auto [begin, end] =
-                        block(n, static_cast<unsigned>(tasks), static_cast<unsigned>(t));
-                    co_return workload::pi_hits(seed, begin, end);
-                });
-            hits = std::accumulate(partial.begin(), partial.end(), std::uint64_t{0});
-        },
-        threads);
+    ctx.measure([&] {
+        const std::vector<std::uint64_t> partial =
+            async::map_blocks(n, tasks, threads, [&](std::uint64_t begin, std::uint64_t end) {
+                return workload::pi_hits(seed, begin, end);
+            });
+        hits = std::accumulate(partial.begin(), partial.end(), std::uint64_t{0});
+    });
     workload::finish_pi(ctx, {threads, tasks}, hits);
 }
 

@@ -5,7 +5,6 @@
 // and the same coroutines then run in parallel. The blocks are first touched by the coroutines
 // that later add them. Ports: PyOpenCL vector sum (COOKBOOK section 4).
 #include "async/support/loop.hpp"
-#include "parcook/team.hpp"
 
 #include <memory>
 #include <numeric>
@@ -13,24 +12,12 @@
 namespace parcook {
 namespace {
 
-using async::task;
-
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
     const unsigned threads = ctx.common().threads;
     const std::uint64_t tasks = std::min(workload::task_count(ctx, threads), n);
     const workload::VectorOp op = workload::vector_op(ctx);
-    auto blocks = [&](auto body) {
-        return async::run_loop(
-            [&] {
-                return async::gather(tasks, [&](std::size_t t) -> task<std::int64_t> {
-                    const auto [begin, end] =
-                        block(n, static_cast<unsigned>(tasks), static_cast<unsigned>(t));
-                    co_return body(begin, end);
-                });
-            },
-            threads);
-    };
+    auto blocks = [&](auto body) { return async::map_blocks(n, tasks, threads, body); };
 
     // new[] without value-initialisation: each page is first touched by its block's coroutine.
     std::unique_ptr<std::int32_t[]> a, b, c;

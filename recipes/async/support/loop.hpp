@@ -9,6 +9,7 @@
 // escapes it is rethrown to the caller (never lost inside the loop).
 #pragma once
 #include "parcook/context.hpp"
+#include "parcook/team.hpp"
 #include "parcook/workloads.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -85,6 +86,22 @@ auto gather(std::size_t count, F make)
         if (e)
             std::rethrow_exception(e);
     co_return std::move(values);
+}
+
+// Elements 0..n-1 cut into `tasks` contiguous blocks, one coroutine each, gathered on a fresh
+// loop run by `threads` threads: body(begin, end) of every block, the values in block order.
+template <class F>
+auto map_blocks(std::uint64_t n, std::uint64_t tasks, unsigned threads, F body) {
+    using R = std::invoke_result_t<F&, std::uint64_t, std::uint64_t>;
+    return run_loop(
+        [&] {
+            return gather(tasks, [&](std::size_t t) -> task<R> {
+                const auto [begin, end] =
+                    block(n, static_cast<unsigned>(tasks), static_cast<unsigned>(t));
+                co_return body(begin, end);
+            });
+        },
+        threads);
 }
 
 // asyncio.sleep: a timer wait that lets the loop run everything else meanwhile.
