@@ -39,6 +39,7 @@ extern const Recipe mpi_alltoall{
     .book = "Collective communication using Alltoall [book ch.3]",
     .options = {},
     .run = run,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

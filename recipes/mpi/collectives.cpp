@@ -175,6 +175,7 @@ extern const Recipe mpi_collectives{
                              "timed calls per size (a tenth above 8 KiB unless given)"),
                 count_option("warmup-iterations", "100", "untimed calls first (idem)")},
     .run = run,
+    .uses = Uses::none,
     .tour_args = {"--sizes", "8,1KiB", "--iterations", "50", "--warmup-iterations", "5"},
 };
 

@@ -221,6 +221,7 @@ extern const Recipe mpi_deadlock{
                 flag_option("ssend", "synchronous sends (MPI_Ssend): no eager buffering"),
                 duration_option("timeout", "2s", "watchdog: a call not done by then is stuck")},
     .run = run,
+    .uses = Uses::none,
     .tour_args = {"--timeout", "250ms"},
 };
 

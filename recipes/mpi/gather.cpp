@@ -51,6 +51,7 @@ extern const Recipe mpi_gather{
     .book = "Collective communication using gather [book ch.3]",
     .options = {flag_option("all", "MPI_Allgather: every rank gets the whole vector")},
     .run = run,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

@@ -47,6 +47,7 @@ extern const Recipe mpi_hello{
     .book = "Using the mpi4py Python module [book ch.3]",
     .options = {},
     .run = run,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

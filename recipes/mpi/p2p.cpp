@@ -86,6 +86,7 @@ extern const Recipe mpi_p2p{
     .options = {choice_option("mode", "standard", {"standard", "sync", "buffered"},
                               "send mode: MPI_Send, MPI_Ssend or MPI_Bsend")},
     .run = run,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

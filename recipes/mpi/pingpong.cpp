@@ -189,6 +189,7 @@ extern const Recipe mpi_pingpong{
                 count_option("bw-iterations", "100", "timed bursts per size (idem)"),
                 count_option("bw-warmup-iterations", "10", "untimed bursts first (idem)")},
     .run = run,
+    .uses = Uses::none,
     .tour_args = {"--sizes", "8,1KiB", "--iterations", "50", "--warmup-iterations", "5",
                   "--bw-iterations", "3", "--bw-warmup-iterations", "1"},
 };

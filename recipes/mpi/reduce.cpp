@@ -110,6 +110,7 @@ extern const Recipe mpi_reduce{
                               "reduction operation"),
                 integer_option("size", 3, "array length", 1, 1000000)},
     .run = run,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

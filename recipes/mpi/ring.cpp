@@ -60,6 +60,7 @@ extern const Recipe mpi_ring{
     .book = "PyPar ring [wiki]",
     .options = {},
     .run = run,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

@@ -115,6 +115,7 @@ extern const Recipe mpi_topology{
     .book = "How to optimize communication (virtual topology) [book ch.3]",
     .options = {flag_option("periodic", "wrap the borders: a torus instead of a mesh")},
     .run = run,
+    .uses = Uses::none,
 };
 
 } // namespace parcook
