@@ -5,6 +5,7 @@
 #include "parcook/children.hpp"
 #include "parcook/host.hpp"
 #include "parcook/log.hpp"
+#include "parcook/mpi_library.hpp"
 #include "parcook/output.hpp"
 #include "parcook/recipe.hpp"
 #include "parcook/suggest.hpp"

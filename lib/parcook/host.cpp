@@ -1,12 +1,7 @@
 #include "parcook/host.hpp"
 
-#include "parcook/errors.hpp"
-#include "parcook/mpi_library.hpp"
-
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
-#include <mpi.h>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -70,15 +65,6 @@ std::string compiler() {
 std::string build_type() {
     return PARCOOK_BUILD_TYPE;
 }
-std::string mpiexec_path() {
-    // A relocatable bundle (scripts/bundle) carries MPICH's launcher next to the binary.
-    std::error_code error;
-    const auto beside =
-        std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "mpiexec";
-    if (!error && access(beside.c_str(), X_OK) == 0)
-        return beside.string();
-    return PARCOOK_MPIEXEC;
-}
 std::string version() {
     return PARCOOK_VERSION;
 }
@@ -87,26 +73,6 @@ bool have_cuda() {
 }
 bool have_opencl() {
     return PARCOOK_HAVE_OPENCL;
-}
-
-std::string mpi_build_version() {
-    return "MPICH " MPICH_VERSION;
-}
-
-std::string mpi_library_version() {
-    try {
-        load_mpi();
-    } catch (const CannotRun& e) {
-        return e.what();
-    }
-    char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
-    int len = 0;
-    MPI_Get_library_version(text, &len);
-    std::string v(text, static_cast<std::size_t>(len));
-    std::replace(v.begin(), v.end(), '\t', ' ');
-    if (auto nl = v.find('\n'); nl != std::string::npos)
-        v.resize(nl);
-    return v;
 }
 
 } // namespace parcook

@@ -19,11 +19,6 @@ std::uint64_t memory_available(); // read fresh from /proc/meminfo
 
 std::string compiler();
 std::string build_type();
-std::string mpi_build_version();   // the MPICH parcook was built against: loads nothing
-std::string mpi_library_version(); // the MPICH found at run time (loads it)
-// MPICH's launcher: an `mpiexec` beside the binary (a relocatable bundle), else the one recorded
-// at build time.
-std::string mpiexec_path();
 bool have_cuda();
 bool have_opencl();
 std::string version();

@@ -2,12 +2,16 @@
 
 #include "parcook/errors.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <filesystem>
 #include <fmt/format.h>
+#include <mpi.h>
 #include <mutex>
+#include <unistd.h>
 
 namespace parcook {
 namespace detail {
@@ -58,6 +62,35 @@ bool mpi_loaded() {
 }
 std::string mpi_soname() {
     return detail::mpi_soname;
+}
+
+std::string mpi_build_version() {
+    return "MPICH " MPICH_VERSION;
+}
+
+std::string mpi_library_version() {
+    try {
+        load_mpi();
+    } catch (const CannotRun& e) {
+        return e.what();
+    }
+    char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+    int len = 0;
+    MPI_Get_library_version(text, &len);
+    std::string v(text, static_cast<std::size_t>(len));
+    std::replace(v.begin(), v.end(), '\t', ' ');
+    if (auto nl = v.find('\n'); nl != std::string::npos)
+        v.resize(nl);
+    return v;
+}
+
+std::string mpiexec_path() {
+    std::error_code error;
+    const auto beside =
+        std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "mpiexec";
+    if (!error && access(beside.c_str(), X_OK) == 0)
+        return beside.string();
+    return PARCOOK_MPIEXEC;
 }
 
 } // namespace parcook

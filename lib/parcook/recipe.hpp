@@ -89,6 +89,9 @@ struct Group {
     // True in a process that must not print usage errors because a sibling prints them (an MPI
     // rank other than 0 under mpiexec).
     bool (*secondary)() = nullptr;
+    // The library the group's recipes were built against (e.g. "MPICH 4.2.0"), for the record's
+    // context block; loads nothing.
+    std::string (*library)() = nullptr;
 };
 
 // Every group that has recipes, by position; all recipes, by group then name.

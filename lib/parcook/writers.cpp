@@ -2,6 +2,7 @@
 
 #include "parcook/host.hpp"
 #include "parcook/parse.hpp"
+#include "parcook/recipe.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
@@ -85,6 +86,12 @@ std::string to_text(const Result& r) {
 
 json::object context_block() {
     const HostFacts& h = host();
+    json::object features; // what each group's recipes run on, then the devices
+    for (const Group* g : groups())
+        if (g->library)
+            features[g->name] = g->library();
+    features["cuda"] = have_cuda();
+    features["opencl"] = have_opencl();
     return {{"host", h.hostname},
             {"cores", h.cores},
             {"cpu", h.cpu_model},
@@ -93,8 +100,7 @@ json::object context_block() {
             {"compiler", compiler()},
             {"build_type", build_type()},
             {"parcook", version()},
-            {"features",
-             {{"mpi", mpi_build_version()}, {"cuda", have_cuda()}, {"opencl", have_opencl()}}}};
+            {"features", std::move(features)}};
 }
 
 json::object to_json(const Result& r) {

@@ -26,10 +26,6 @@ void alltoall(mpi::Job& job, Context& ctx) {
               fmt::format("rank {} received [{}]", rank, fmt::join(recvdata, " ")));
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, alltoall);
-}
-
 } // namespace
 
 extern const Recipe mpi_alltoall{
@@ -38,7 +34,8 @@ extern const Recipe mpi_alltoall{
     .summary = "MPI_Alltoall: every rank sends one integer to every rank (a transpose)",
     .book = "Collective communication using Alltoall [book ch.3]",
     .options = {},
-    .run = run,
+    .run = mpi::entry<alltoall>,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

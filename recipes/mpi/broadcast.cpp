@@ -14,7 +14,7 @@ namespace {
 
 void broadcast(mpi::Job& job, Context& ctx) {
     const std::uint64_t count = ctx.count("count"), seed = ctx.common().seed;
-    ctx.require_memory(8.0 * static_cast<double>(count), "count");
+    job.require_memory(8.0 * static_cast<double>(count), "count");
 
     int variable_to_share = job.root() ? 100 : 0;
     mpi::call(MPI_Bcast(&variable_to_share, 1, MPI_INT, 0, MPI_COMM_WORLD));
@@ -38,10 +38,6 @@ void broadcast(mpi::Job& job, Context& ctx) {
     ctx.field("count", count);
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, broadcast);
-}
-
 } // namespace
 
 extern const Recipe mpi_broadcast{
@@ -51,7 +47,7 @@ extern const Recipe mpi_broadcast{
     .book = "Collective communication using broadcast [book ch.3]",
     .options = {count_option("count", "0", "also broadcast a vector of this many integers",
                              INT32_MAX)},
-    .run = run,
+    .run = mpi::entry<broadcast>,
     .uses = Uses::seed,
     .tour_args = {"--count", "1000"},
 };

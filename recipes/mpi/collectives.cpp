@@ -98,15 +98,13 @@ std::vector<Collective> collectives(int rank, int p) {
 // Seconds per call: `iterations` calls after `warmup`, the slowest rank's loop.
 double seconds_per_call(const Collective& c, Buffers& b, int n, std::int64_t iterations,
                         std::int64_t warmup) {
-    int rc = MPI_SUCCESS;
     for (std::int64_t i = 0; i < warmup; ++i)
-        rc |= c.call(b, n);
-    rc |= MPI_Barrier(MPI_COMM_WORLD);
+        mpi::call(c.call(b, n));
+    mpi::call(MPI_Barrier(MPI_COMM_WORLD));
     const double t0 = MPI_Wtime();
     for (std::int64_t i = 0; i < iterations; ++i)
-        rc |= c.call(b, n);
+        mpi::call(c.call(b, n));
     double mine = (MPI_Wtime() - t0) / static_cast<double>(iterations), slowest = 0;
-    mpi::call(rc);
     mpi::call(MPI_Allreduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD));
     return slowest;
 }
@@ -118,7 +116,7 @@ void measure_all(mpi::Job& job, Context& ctx) {
         throw UsageError("--iterations: at least 1");
     const int rank = job.rank(), p = job.size();
     const std::uint64_t largest = *std::max_element(sizes.begin(), sizes.end());
-    ctx.require_memory(2.5 * static_cast<double>(largest) * p, "sizes");
+    job.require_memory(2.5 * static_cast<double>(largest) * p, "sizes");
 
     boost::json::array table;
     for (const Collective& c : collectives(rank, p)) {
@@ -159,10 +157,6 @@ void measure_all(mpi::Job& job, Context& ctx) {
     ctx.headline(fmt::format("allreduce_{}", mpi::size_label(sizes.front())));
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, measure_all);
-}
-
 } // namespace
 
 extern const Recipe mpi_collectives{
@@ -174,7 +168,8 @@ extern const Recipe mpi_collectives{
                 count_option("iterations", "1000",
                              "timed calls per size (a tenth above 8 KiB unless given)"),
                 count_option("warmup-iterations", "100", "untimed calls first (idem)")},
-    .run = run,
+    .run = mpi::entry<measure_all>,
+    .uses = Uses::none,
     .tour_args = {"--sizes", "8,1KiB", "--iterations", "50", "--warmup-iterations", "5"},
 };
 

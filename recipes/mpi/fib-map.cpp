@@ -12,7 +12,6 @@
 
 #include "parcook/workloads.hpp"
 
-
 namespace parcook {
 namespace {
 
@@ -86,15 +85,12 @@ void fib_map(mpi::Job& job, Context& ctx) {
     workload::finish_fib_map(ctx, static_cast<unsigned>(size), tasks, values);
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, fib_map);
-}
-
 } // namespace
 
 extern const Recipe mpi_fib_map = workload::shared_recipe(
     workload::Shared::fib_map, "mpi",
-    "naive Fibonacci over an uneven task list: manager/worker (or --static) on ranks", run,
+    "naive Fibonacci over an uneven task list: manager/worker (or --static) on ranks",
+    mpi::entry<fib_map>,
     {flag_option("static", "round-robin assignment instead of manager/worker")});
 
 } // namespace parcook

@@ -38,10 +38,6 @@ void gather(mpi::Job& job, Context& ctx) {
     job.detail("gathered", boost::json::array(data.begin(), data.end()));
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, gather);
-}
-
 } // namespace
 
 extern const Recipe mpi_gather{
@@ -50,7 +46,8 @@ extern const Recipe mpi_gather{
     .summary = "MPI_Gather: the root collects (r+1)^2 from every rank r (or MPI_Allgather)",
     .book = "Collective communication using gather [book ch.3]",
     .options = {flag_option("all", "MPI_Allgather: every rank gets the whole vector")},
-    .run = run,
+    .run = mpi::entry<gather>,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

@@ -1,20 +1,10 @@
 // The mpi group: message passing with MPICH. Its recipes run as ranks started by mpiexec, or
 // start it themselves with --np; only rank 0 reports, usage errors included.
+#include "mpi/support/launch.hpp"
+#include "parcook/mpi_library.hpp"
 #include "parcook/recipe.hpp"
 
-#include <cstdlib>
-#include <string_view>
-
 namespace parcook {
-namespace {
-
-// Under mpiexec every rank parses the same command line: rank 0 alone reports a usage error.
-bool secondary_rank() {
-    const char* rank = std::getenv("PMI_RANK");
-    return rank && *rank && std::string_view(rank) != "0";
-}
-
-} // namespace
 
 extern const Group group_mpi{
     .name = "mpi",
@@ -25,7 +15,9 @@ extern const Group group_mpi{
                                "mpiexec -n N parcook ...)",
                                0, 1024)},
     .tour_args = {"--np", "2"},
-    .secondary = secondary_rank,
+    // Under mpiexec every rank parses the same command line: rank 0 alone reports usage errors.
+    .secondary = mpi::secondary_rank,
+    .library = mpi_build_version,
 };
 
 } // namespace parcook

@@ -34,10 +34,6 @@ void hello(mpi::Job& job, Context& ctx) {
     ctx.check("every rank reports size P", sizes_agree, fmt::format("P = {}", size));
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, hello);
-}
-
 } // namespace
 
 extern const Recipe mpi_hello{
@@ -46,7 +42,8 @@ extern const Recipe mpi_hello{
     .summary = "every rank says hello with its rank, the world size and its host",
     .book = "Using the mpi4py Python module [book ch.3]",
     .options = {},
-    .run = run,
+    .run = mpi::entry<hello>,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

@@ -1,13 +1,15 @@
 // The plumbing every mpi recipe shares, so that a recipe file shows its MPI calls and little else.
 //
 //   void hello(mpi::Job& job, Context& ctx) { ... MPI calls, job.say(...), ctx.check(...) ... }
-//   void run(Context& ctx) { mpi::run(ctx, hello, mpi::at_least(2)); }
+//   extern const Recipe mpi_hello{..., .run = mpi::entry<hello, mpi::at_least(2)>, ...};
 //
-// mpi::run is the whole life of an MPI job as one rank sees it:
+// mpi::entry (mpi::run) is the whole life of an MPI job as one rank sees it (support/launch.cpp
+// starts it, support/job.cpp runs it, support/sizes.cpp parses message sizes):
 // - `--np N` outside mpiexec re-launches the same command under MPICH's mpiexec with N ranks and
 //   leaves with its exit code (MPI is never initialised in the launching process);
 // - MPI_Init, with MPI_ERRORS_RETURN on every communicator: call(MPI_...) turns an error into an
 //   mpi::Error (a message naming the recipe line, exit 70) instead of an MPI_Abort stack dump;
+//   malformed launcher variables (PMI_RANK=abc) are refused with exit 2 before MPI_Init;
 // - a world of size 1 while the launcher's environment says more ranks (Open MPI's mpiexec runs
 //   an MPICH binary as N one-rank jobs) is refused with exit 2 and the right command;
 // - every rank checks that all ranks parsed the same options, and that there are enough ranks
@@ -67,11 +69,15 @@ public:
     int size() const { return size_; }
     bool root() const { return rank_ == 0; }
     const std::string& processor() const { return processor_; } // MPI_Get_processor_name
+    int node_ranks() const { return node_ranks_; } // ranks on this node, this one included
     Context& ctx() { return ctx_; }
 
     // A trace line tagged "rank r" (rank 0 prints its own at once, the others' in rank order at
     // the end, so the output never interleaves).
     void say(std::string_view text);
+    // Refuses (exit 2, naming `option`) an allocation of `per_rank` bytes on every rank when the
+    // ranks on this node together need more than it has. Every rank calls it, before allocating.
+    void require_memory(double per_rank, std::string_view option) const;
     // A key of this rank's entry in the record's "ranks" array.
     void detail(std::string_view key, boost::json::value value);
 
@@ -109,26 +115,29 @@ public:
         return value;
     }
 
-    // Called by mpi::run once every rank has finished: gathers every rank's trace, checks and
-    // detail into rank 0's record and returns the job's verdict (exit 0 or 1) on every rank.
-    int merge_records();
+    // This rank's entry in the record's "ranks" array (merged by mpi::run at the end).
+    const boost::json::object& details() const { return detail_; }
 
 private:
     const Stats& slowest(std::vector<double> samples);
-    void merge(const std::string& all, const std::vector<int>& lengths,
-               const std::vector<int>& offsets);
     void agree_root_succeeded(const std::exception_ptr& error);
 
     Context& ctx_;
-    int rank_, size_;
+    int rank_, size_, node_ranks_ = 1;
     std::string processor_;
     boost::json::object detail_;
 };
 
 using Body = void (*)(Job&, Context&);
 
-// The entry point of an mpi recipe: see the top of this file.
+// The life of an MPI job around `body`: see the top of this file.
 void run(Context& ctx, Body body, Ranks needs = any);
+
+// A recipe's entry point: `.run = mpi::entry<hello, mpi::at_least(2)>`.
+template <Body body, Ranks needs = any>
+void entry(Context& ctx) {
+    run(ctx, body, needs);
+}
 
 // Message sizes for sweeps: "0,8,1KiB,4MiB" (each a byte size, at most `max`).
 std::vector<std::uint64_t> size_list(const std::string& text, std::string_view option,

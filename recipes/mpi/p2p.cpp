@@ -72,10 +72,6 @@ void p2p(mpi::Job& job, Context& ctx) {
     ctx.field("string_route", fmt::format("{} -> {}", text_from, text_to).c_str());
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, p2p, mpi::at_least(2));
-}
-
 } // namespace
 
 extern const Recipe mpi_p2p{
@@ -85,7 +81,8 @@ extern const Recipe mpi_p2p{
     .book = "Point-to-point communication [book ch.3]",
     .options = {choice_option("mode", "standard", {"standard", "sync", "buffered"},
                               "send mode: MPI_Send, MPI_Ssend or MPI_Bsend")},
-    .run = run,
+    .run = mpi::entry<p2p, mpi::at_least(2)>,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

@@ -28,14 +28,10 @@ void pi(mpi::Job& job, Context& ctx) {
     workload::finish_pi(ctx, {ranks, ranks}, hits);
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, pi);
-}
-
 } // namespace
 
 extern const Recipe mpi_pi = workload::shared_recipe(
     workload::Shared::pi, "mpi",
-    "Monte Carlo pi, one block of samples per rank, MPI_Reduce of the hits", run);
+    "Monte Carlo pi, one block of samples per rank, MPI_Reduce of the hits", mpi::entry<pi>);
 
 } // namespace parcook

@@ -5,16 +5,20 @@
 // messages in flight, then a small acknowledgement), which keeps the link busy as a streaming
 // program would. The ping-pong's size / one-way time is also reported: it is lower, since a
 // ping-pong leaves the link idle while each message turns around.
-// Measurement: buffers are allocated and touched before timing; each timed loop holds nothing but
-// MPI calls (their error codes are OR-ed and checked after the loop) between a barrier and
-// MPI_Wtime; warm-up iterations are excluded; 1 MB = 1e6 bytes. The defaults match the reference
-// C ping-pong (1000 warm-up and 10000 timed round trips, one-way = elapsed / (2 iterations)) and
-// osu_bw (window 64, 10 warm-up and 100 timed bursts); above 8 KiB they run a tenth of the
-// iterations, as OSU does, unless the counts are given. The slowest rank's time counts.
-// Record: latency_8B (us), bandwidth_1MiB and pingpong_bandwidth_1MiB (MB/s) as metrics; the
-// per-size table in the detail of rank 0 (ranks[0].sizes).
-// Not in the book: a companion to mpi/p2p that answers "how fast".
+// Measurement: buffers are page-aligned (as OSU's), allocated and touched before timing; each timed
+// loop holds nothing but MPI calls (each return code checked as it comes: a failed call ends the
+// loop) between a barrier and MPI_Wtime; warm-up iterations are excluded; 1 MB = 1e6 bytes. The
+// defaults match the reference C ping-pong (1000 warm-up and 10000 timed round trips, one-way =
+// elapsed / (2 iterations)) and osu_bw (window 64, 10 warm-up and 100 timed bursts); above 8 KiB
+// they run a tenth of the iterations, as OSU does, unless the counts are given. The slowest rank's
+// time counts. Record: latency_8B (us), bandwidth_1MiB and pingpong_bandwidth_1MiB (MB/s) as
+// metrics; the per-size table in the detail of rank 0 (ranks[0].sizes). Not in the book: a
+// companion to mpi/p2p that answers "how fast".
 #include "mpi/mpi.hpp"
+
+#include <cstdlib>
+#include <memory>
+#include <span>
 
 namespace parcook {
 namespace {
@@ -23,52 +27,49 @@ constexpr std::uint64_t large_message = 8192;
 
 // Half the round trip of `iterations` blocking ping-pongs of n bytes, after `warmup` untimed ones.
 double one_way_seconds(char* buf, int n, int rank, std::int64_t iterations, std::int64_t warmup) {
-    int rc = MPI_Barrier(MPI_COMM_WORLD);
+    mpi::call(MPI_Barrier(MPI_COMM_WORLD));
     double t0 = 0;
     for (std::int64_t i = 0; i < warmup + iterations; ++i) {
         if (i == warmup) {
-            rc |= MPI_Barrier(MPI_COMM_WORLD);
+            mpi::call(MPI_Barrier(MPI_COMM_WORLD));
             t0 = MPI_Wtime();
         }
         if (rank == 0) {
-            rc |= MPI_Send(buf, n, MPI_BYTE, 1, 0, MPI_COMM_WORLD);
-            rc |= MPI_Recv(buf, n, MPI_BYTE, 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            mpi::call(MPI_Send(buf, n, MPI_BYTE, 1, 0, MPI_COMM_WORLD));
+            mpi::call(MPI_Recv(buf, n, MPI_BYTE, 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
         } else {
-            rc |= MPI_Recv(buf, n, MPI_BYTE, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-            rc |= MPI_Send(buf, n, MPI_BYTE, 0, 0, MPI_COMM_WORLD);
+            mpi::call(MPI_Recv(buf, n, MPI_BYTE, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+            mpi::call(MPI_Send(buf, n, MPI_BYTE, 0, 0, MPI_COMM_WORLD));
         }
     }
-    const double elapsed = MPI_Wtime() - t0;
-    mpi::call(rc);
-    return elapsed / (2.0 * static_cast<double>(iterations));
+    return (MPI_Wtime() - t0) / (2.0 * static_cast<double>(iterations));
 }
 
 // Seconds for `iterations` windows of n-byte messages from rank 0 to rank 1, each acknowledged.
 double window_seconds(char* buf, int n, int rank, std::vector<MPI_Request>& window,
                       std::int64_t iterations, std::int64_t warmup) {
     const int w = static_cast<int>(window.size());
-    int ack = 0, rc = MPI_Barrier(MPI_COMM_WORLD);
+    int ack = 0;
+    mpi::call(MPI_Barrier(MPI_COMM_WORLD));
     double t0 = 0;
     for (std::int64_t i = 0; i < warmup + iterations; ++i) {
         if (i == warmup) {
-            rc |= MPI_Barrier(MPI_COMM_WORLD);
+            mpi::call(MPI_Barrier(MPI_COMM_WORLD));
             t0 = MPI_Wtime();
         }
         if (rank == 0) {
             for (int k = 0; k < w; ++k)
-                rc |= MPI_Isend(buf, n, MPI_BYTE, 1, 1, MPI_COMM_WORLD, &window[k]);
-            rc |= MPI_Waitall(w, window.data(), MPI_STATUSES_IGNORE);
-            rc |= MPI_Recv(&ack, 1, MPI_INT, 1, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                mpi::call(MPI_Isend(buf, n, MPI_BYTE, 1, 1, MPI_COMM_WORLD, &window[k]));
+            mpi::call(MPI_Waitall(w, window.data(), MPI_STATUSES_IGNORE));
+            mpi::call(MPI_Recv(&ack, 1, MPI_INT, 1, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
         } else {
             for (int k = 0; k < w; ++k)
-                rc |= MPI_Irecv(buf, n, MPI_BYTE, 0, 1, MPI_COMM_WORLD, &window[k]);
-            rc |= MPI_Waitall(w, window.data(), MPI_STATUSES_IGNORE);
-            rc |= MPI_Send(&ack, 1, MPI_INT, 0, 2, MPI_COMM_WORLD);
+                mpi::call(MPI_Irecv(buf, n, MPI_BYTE, 0, 1, MPI_COMM_WORLD, &window[k]));
+            mpi::call(MPI_Waitall(w, window.data(), MPI_STATUSES_IGNORE));
+            mpi::call(MPI_Send(&ack, 1, MPI_INT, 0, 2, MPI_COMM_WORLD));
         }
     }
-    const double elapsed = MPI_Wtime() - t0;
-    mpi::call(rc);
-    return elapsed;
+    return MPI_Wtime() - t0;
 }
 
 double slowest(double seconds) {
@@ -95,13 +96,22 @@ std::vector<std::uint64_t> sweep(const Context& ctx) {
 
 void pingpong(mpi::Job& job, Context& ctx) {
     const std::vector<std::uint64_t> sizes = sweep(ctx);
+    const bool sizes_given = !ctx.text("sizes").empty();
     for (const char* option : {"iterations", "bw-iterations", "window"})
         if (ctx.count(option) == 0)
             throw UsageError(fmt::format("--{}: at least 1", option));
     const int rank = job.rank();
     const std::uint64_t largest = *std::max_element(sizes.begin(), sizes.end());
-    ctx.require_memory(static_cast<double>(largest), "max-size");
-    std::vector<char> buffer(largest, rank == 0 ? 'p' : 'q'); // allocated and touched up front
+    job.require_memory(static_cast<double>(largest), sizes_given ? "sizes" : "max-size");
+    // Page-aligned as OSU's buffers are, allocated and touched up front.
+    const std::size_t page = 4096,
+                      length = std::max<std::size_t>(page, (largest + page - 1) / page * page);
+    const std::unique_ptr<char, decltype(&std::free)> block(
+        static_cast<char*>(std::aligned_alloc(page, length)), &std::free);
+    if (!block)
+        throw std::bad_alloc();
+    const std::span<char> buffer(block.get(), length);
+    std::fill(buffer.begin(), buffer.end(), rank == 0 ? 'p' : 'q');
     std::vector<MPI_Request> window(ctx.count("window"));
 
     boost::json::array table;
@@ -167,10 +177,6 @@ void pingpong(mpi::Job& job, Context& ctx) {
         job.detail("sizes", std::move(table)); // the per-size table: the record's ranks[0]
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, pingpong, mpi::exactly(2));
-}
-
 } // namespace
 
 extern const Recipe mpi_pingpong{
@@ -188,7 +194,8 @@ extern const Recipe mpi_pingpong{
                 count_option("window", "64", "messages in flight per bandwidth burst", 1 << 16),
                 count_option("bw-iterations", "100", "timed bursts per size (idem)"),
                 count_option("bw-warmup-iterations", "10", "untimed bursts first (idem)")},
-    .run = run,
+    .run = mpi::entry<pingpong, mpi::exactly(2)>,
+    .uses = Uses::none,
     .tour_args = {"--sizes", "8,1KiB", "--iterations", "50", "--warmup-iterations", "5",
                   "--bw-iterations", "3", "--bw-warmup-iterations", "1"},
 };

@@ -94,10 +94,6 @@ void reduce(mpi::Job& job, Context& ctx) {
     }
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, reduce);
-}
-
 } // namespace
 
 extern const Recipe mpi_reduce{
@@ -109,7 +105,8 @@ extern const Recipe mpi_reduce{
                               {"sum", "max", "min", "prod", "land", "maxloc", "minloc"},
                               "reduction operation"),
                 integer_option("size", 3, "array length", 1, 1000000)},
-    .run = run,
+    .run = mpi::entry<reduce>,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

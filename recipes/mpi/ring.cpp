@@ -47,10 +47,6 @@ void ring(mpi::Job& job, Context& ctx) {
               fmt::format("rank {} received \"{}\"", rank, received));
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, ring, mpi::at_least(2));
-}
-
 } // namespace
 
 extern const Recipe mpi_ring{
@@ -59,7 +55,8 @@ extern const Recipe mpi_ring{
     .summary = "pass a token around a ring of ranks, each appending its name",
     .book = "PyPar ring [wiki]",
     .options = {},
-    .run = run,
+    .run = mpi::entry<ring, mpi::at_least(2)>,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

@@ -28,7 +28,8 @@ void scatter_chunks(mpi::Job& job, Context& ctx) {
     const int size = job.size(), rank = job.rank();
     if (ctx.common().n > INT32_MAX)
         throw UsageError("--n: MPI_Scatterv counts are ints (< 2^31)");
-    ctx.require_memory(8.0 * static_cast<double>(ctx.common().n), "n");
+    // The root's array and its gathered copy (8 bytes per element), and every rank's chunk.
+    ctx.require_memory(12.0 * static_cast<double>(ctx.common().n), "n");
     const auto n = static_cast<int>(ctx.common().n);
     std::vector<int> counts(static_cast<std::size_t>(size)), offsets(counts.size());
     for (int r = 0; r < size; ++r) { // the first n % P ranks get one more
@@ -71,10 +72,6 @@ void scatter(mpi::Job& job, Context& ctx) {
     scatter_one(job, ctx);
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, scatter);
-}
-
 } // namespace
 
 extern const Recipe mpi_scatter{
@@ -85,7 +82,7 @@ extern const Recipe mpi_scatter{
     .options = {flag_option("book-array", "scatter the book's [1..10]: needs exactly 10 ranks"),
                 flag_option("scatterv",
                             "split --n elements into near-equal chunks (MPI_Scatterv)")},
-    .run = run,
+    .run = mpi::entry<scatter>,
     .uses = Uses::n,
     .defaults = {{"n", "10"}},
 };

@@ -70,7 +70,9 @@ void verify(Context& ctx, const std::vector<View>& grid, int rows, int cols, boo
               symmetric);
     ctx.check(periodic ? "no -1 on a torus" : "-1 exactly on the borders of the mesh", borders);
     if (grid.size() == 4)
-        ctx.check(fmt::format("P = 4: the book's {} table", periodic ? "torus" : "mesh"), book);
+        ctx.check(fmt::format("{} x {} grid: the book's {} table", rows, cols,
+                              periodic ? "torus" : "mesh"),
+                  book);
 }
 
 void topology(mpi::Job& job, Context& ctx) {
@@ -102,10 +104,6 @@ void topology(mpi::Job& job, Context& ctx) {
     ctx.field("periodic", periodic);
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, topology);
-}
-
 } // namespace
 
 extern const Recipe mpi_topology{
@@ -114,7 +112,8 @@ extern const Recipe mpi_topology{
     .summary = "MPI_Cart_create: a 2-D grid of ranks and each rank's neighbours",
     .book = "How to optimize communication (virtual topology) [book ch.3]",
     .options = {flag_option("periodic", "wrap the borders: a torus instead of a mesh")},
-    .run = run,
+    .run = mpi::entry<topology>,
+    .uses = Uses::none,
 };
 
 } // namespace parcook

@@ -48,14 +48,11 @@ void vector_sum(mpi::Job& job, Context& ctx) {
     workload::finish_vector_sum(ctx, {ranks, ranks}, nullptr, checksum);
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, vector_sum);
-}
-
 } // namespace
 
 extern const Recipe mpi_vector_sum = workload::shared_recipe(
     workload::Shared::vector_sum, "mpi",
-    "c = a + b over int32 arrays, one block per rank, MPI_Reduce of the checksum", run);
+    "c = a + b over int32 arrays, one block per rank, MPI_Reduce of the checksum",
+    mpi::entry<vector_sum>);
 
 } // namespace parcook

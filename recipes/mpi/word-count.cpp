@@ -81,14 +81,11 @@ void word_count(mpi::Job& job, Context& ctx) {
                                 workload::sorted(total));
 }
 
-void run(Context& ctx) {
-    mpi::run(ctx, word_count);
-}
-
 } // namespace
 
 extern const Recipe mpi_word_count = workload::shared_recipe(
     workload::Shared::word_count, "mpi",
-    "map-reduce word count: MPI_Scatterv of byte ranges, tables back with MPI_Gatherv", run);
+    "map-reduce word count: MPI_Scatterv of byte ranges, tables back with MPI_Gatherv",
+    mpi::entry<word_count>);
 
 } // namespace parcook

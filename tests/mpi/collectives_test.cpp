@@ -111,6 +111,9 @@ TEST_CASE("mpi/topology: the book's 2 x 2 tables, and symmetric neighbours for a
     CHECK(all_checks_passed(five));
     CHECK(field(five, "grid") == "2 x 2");
     CHECK(lines_of(five, 4) == std::vector<std::string>{"Process (world rank 4) not in grid"});
+    for (const auto& c : five.at("checks").as_array()) // the grid is 2 x 2, P is 5
+        CHECK(std::string(c.at("what").as_string()).find("P = 4") == std::string::npos);
+    CHECK(five.at("checks").at(2).at("what") == "2 x 2 grid: the book's mesh table");
     const auto two = mpi_record(2, {"mpi", "topology", "--periodic"});
     CHECK(all_checks_passed(two));
 }

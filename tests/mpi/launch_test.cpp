@@ -68,11 +68,11 @@ TEST_CASE("mpi: --np prefers an mpiexec next to the binary (the relocatable bund
     std::ofstream(dir / "mpiexec") << "#!/bin/sh\necho \"bundled mpiexec $*\"\nexit 5\n";
     fs::permissions(dir / "mpiexec", fs::perms::owner_all);
     const parcook::Captured c = parcook::run_captured(
-        {(dir / "parcook").string(), "mpi", "ring", "--np", "3", "--seed", "9"},
+        {(dir / "parcook").string(), "mpi", "broadcast", "--np", "3", "--seed", "9"},
         std::chrono::seconds(30));
     fs::remove_all(dir);
-    CHECK(c.out ==
-          fmt::format("bundled mpiexec -n 3 {} mpi ring --seed 9\n", (dir / "parcook").string()));
+    CHECK(c.out == fmt::format("bundled mpiexec -n 3 {} mpi broadcast --seed 9\n",
+                               (dir / "parcook").string()));
     CHECK(c.exit_code == 5);
 }
 
@@ -125,8 +125,8 @@ TEST_CASE("mpi: ranks that parsed different options are refused") {
     // an MPMD launch: two programs, one rank each
     auto mpmd = [](const std::string& a, const std::string& b) {
         return parcook::run_captured({PARCOOK_MPIEXEC_TEST, "-n", "1", PARCOOK_BINARY, "mpi",
-                                      "hello", "--seed", a, ":", "-n", "1", PARCOOK_BINARY, "mpi",
-                                      "hello", "--seed", b},
+                                      "broadcast", "--seed", a, ":", "-n", "1", PARCOOK_BINARY,
+                                      "mpi", "broadcast", "--seed", b},
                                      std::chrono::seconds(30));
     };
     const parcook::Captured differ = mpmd("1", "1e6");

@@ -92,6 +92,29 @@ TEST_CASE("mpi/deadlock: each of the book's variants, with the eager limit and s
     }
 }
 
+TEST_CASE("mpi/deadlock: send-first between the eager sizes records the outcome it found") {
+    // 256 KiB: whether MPI buffers it is MPI's business; either outcome is reported and checked.
+    for (const std::string bytes : {"256KiB", "4KiB"}) {
+        const auto r = deadlock(2, {"--variant", "send-first", "--bytes", bytes}, "300ms");
+        INFO(bytes);
+        CHECK(all_checks_passed(r));
+        CHECK_FALSE(r.at("checks").as_array().empty());
+        const std::string found = outcome(r, "send-first");
+        const auto texts = trace_texts(r);
+        const std::string stated =
+            found == "deadlock" ? "MPI did not buffer a " : "send-first: MPI buffered a ";
+        CHECK(std::any_of(texts.begin(), texts.end(), [&](const std::string& t) {
+            return t.starts_with(stated) || t.find(stated) != std::string::npos;
+        }));
+        const std::string rule = found == "deadlock"
+                                     ? "send-first: every request cleaned up after the deadlock"
+                                     : "send-first: one peer holds 'b', the other 'a'";
+        const auto& checks = r.at("checks").as_array();
+        CHECK(std::any_of(checks.begin(), checks.end(),
+                          [&](const auto& c) { return c.at("what").as_string() == rule; }));
+    }
+}
+
 TEST_CASE("mpi/deadlock: with 6 ranks the peers are the book's ranks 1 and 5") {
     const auto r = deadlock(6, {"--variant", "ordered", "--bytes", "64KiB"}, "2s");
     CHECK(all_checks_passed(r));
