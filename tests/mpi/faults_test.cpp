@@ -1,6 +1,7 @@
 // Faults around an MPI job: signals to `parcook ... --np N` (the whole job goes with it),
 // malformed launcher variables, usage errors under mpiexec, and memory counted per node.
 #include "mpi/mpirun.hpp"
+#include "support/procfs.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -23,34 +24,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Process {
-    pid_t parent;
-    char state;
-};
-
-// Every process now, from /proc/<pid>/stat.
-std::map<pid_t, Process> processes() {
-    std::map<pid_t, Process> v;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-        const std::string name = entry.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos)
-            continue;
-        std::ifstream in(entry.path() / "stat");
-        std::string stat;
-        std::getline(in, stat);
-        const auto close = stat.rfind(')');
-        char state = 0;
-        int ppid = 0;
-        if (close != std::string::npos &&
-            std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) == 2)
-            v[std::stoi(name)] = {ppid, state};
-    }
-    return v;
-}
-
 // The processes below `root` (mpiexec, hydra_pmi_proxy, the ranks).
 std::set<pid_t> descendants(pid_t root) {
-    const auto all = processes();
+    const auto all = process_table();
     std::set<pid_t> found{root};
     for (bool grew = true; grew;) {
         grew = false;
@@ -63,7 +39,7 @@ std::set<pid_t> descendants(pid_t root) {
 }
 
 bool running(pid_t pid) { // a zombie has ended
-    const auto all = processes();
+    const auto all = process_table();
     const auto it = all.find(pid);
     return it != all.end() && it->second.state != 'Z';
 }

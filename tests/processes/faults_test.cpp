@@ -1,6 +1,7 @@
 // Faults around the process recipes: signals to parcook mid-run, a worker killed or hanging,
 // and two runs side by side. Each run is started in the background in its own process group,
 // so the test can watch its children in /proc and never leaves one behind.
+#include "support/procfs.hpp"
 #include "support/run.hpp"
 
 #include <catch2/catch.hpp>
@@ -24,27 +25,6 @@ using namespace parcook::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// pid -> parent pid for every process now, from /proc/<pid>/stat.
-std::map<pid_t, pid_t> parents() {
-    std::map<pid_t, pid_t> v;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-        const std::string name = entry.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos)
-            continue;
-        std::ifstream in(entry.path() / "stat");
-        std::string stat;
-        std::getline(in, stat);
-        const auto close = stat.rfind(')');
-        if (close == std::string::npos)
-            continue;
-        char state = 0;
-        int ppid = 0;
-        if (std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) == 2)
-            v[std::stoi(name)] = ppid;
-    }
-    return v;
-}
 
 bool gone(pid_t pid) { // not even a zombie
     return ::kill(pid, 0) != 0 && errno == ESRCH;
@@ -125,8 +105,8 @@ public:
         const auto deadline = std::chrono::steady_clock::now() + limit;
         for (;;) {
             std::set<pid_t> kids;
-            for (const auto& [pid, ppid] : parents())
-                if (ppid == pid_)
+            for (const auto& [pid, entry] : process_table())
+                if (entry.parent == pid_)
                     kids.insert(pid);
             if (kids.size() >= count)
                 return kids;
@@ -210,8 +190,8 @@ TEST_CASE("processes: SIGINT or SIGTERM mid-run ends every child and leaves no s
     CHECK(run.wait() == 128 + sig);
     for (pid_t kid : kids)
         CHECK(gone(kid));
-    for (const auto& [pid, ppid] : parents())
-        CHECK(ppid != run.pid());
+    for (const auto& [pid, entry] : process_table())
+        CHECK(entry.parent != run.pid());
     CHECK(shm_of(run.pid()).empty());
 }
 
