@@ -74,11 +74,14 @@ const Stats& measure(Context& ctx, F&& make, unsigned threads = 1) {
 template <class F>
 auto gather(std::size_t count, F make)
     -> task<std::vector<typename decltype(make(0))::value_type>> {
-    auto ex = co_await asio::this_coro::executor;
-    std::vector<decltype(asio::co_spawn(ex, make(0), asio::deferred))> coroutines;
+    // Each one is scheduled on the loop, as asyncio.create_task does, never run inline by the
+    // spawning thread: so every thread running the loop can take one.
+    const auto scheduled =
+        asio::require(co_await asio::this_coro::executor, asio::execution::blocking.never);
+    std::vector<decltype(asio::co_spawn(scheduled, make(0), asio::deferred))> coroutines;
     coroutines.reserve(count);
     for (std::size_t i = 0; i < count; ++i)
-        coroutines.push_back(asio::co_spawn(ex, make(i), asio::deferred));
+        coroutines.push_back(asio::co_spawn(scheduled, make(i), asio::deferred));
     auto [order, errors, values] =
         co_await asio::experimental::make_parallel_group(std::move(coroutines))
             .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
