@@ -48,7 +48,6 @@ void run(Context& ctx) {
 
 extern const Recipe threads_vector_sum = workload::shared_recipe(
     workload::Shared::vector_sum, "threads",
-    "c = a + b over int32 arrays, one block per thread (memory-bound)", run, {},
-    Uses::threads);
+    "c = a + b over int32 arrays, one block per thread (memory-bound)", run, {}, Uses::threads);
 
 } // namespace parcook

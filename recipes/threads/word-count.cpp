@@ -36,9 +36,8 @@ void run(Context& ctx) {
 
 } // namespace
 
-extern const Recipe threads_word_count =
-    workload::shared_recipe(workload::Shared::word_count, "threads",
-                            "map-reduce word count, one text chunk and hash map per thread", run,
-                            {}, Uses::threads);
+extern const Recipe threads_word_count = workload::shared_recipe(
+    workload::Shared::word_count, "threads",
+    "map-reduce word count, one text chunk and hash map per thread", run, {}, Uses::threads);
 
 } // namespace parcook

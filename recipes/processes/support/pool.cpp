@@ -334,7 +334,7 @@ ProcessPool::~ProcessPool() {
         impl_->closing = true;
     }
     impl_->wakeup.notify_all();
-    impl_->feeders.clear(); // joins: every worker has exited and been waited for
+    impl_->feeders.clear();     // joins: every worker has exited and been waited for
     if (!impl_->faults.empty()) // a clean run's record is the same as every other group's
         impl_->ctx.field("faults", pool::faults_field(impl_->faults));
 }
