@@ -78,18 +78,15 @@ struct ListenServer {
 
     explicit ListenServer(std::vector<std::string> extra) {
         std::vector<std::string> args{
-            PARCOOK_BINARY, "async", "echo", "--listen", "127.0.0.1:" + std::to_string(port),
-            "--format",     "json"};
+            "async", "echo", "--listen", "127.0.0.1:" + std::to_string(port), "--format", "json"};
         args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<std::string> words = command_words(args);
+        const std::vector<char*> argv = exec_vector(words); // built before fork()
         int p[2];
         REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
         pid = ::fork();
         if (pid == 0) {
             ::dup2(p[1], 1);
-            std::vector<char*> argv;
-            for (auto& a : args)
-                argv.push_back(a.data());
-            argv.push_back(nullptr);
             ::execv(argv[0], argv.data());
             ::_exit(127);
         }

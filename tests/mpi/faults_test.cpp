@@ -46,12 +46,8 @@ bool running(pid_t pid) { // a zombie has ended
 
 // `parcook <args>` in the background, in a process group of its own, output discarded.
 pid_t start(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{PARCOOK_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> raw;
-    for (std::string& a : argv)
-        raw.push_back(a.data());
-    raw.push_back(nullptr);
+    std::vector<std::string> argv = command_words(args);
+    const std::vector<char*> raw = exec_vector(argv);
     posix_spawn_file_actions_t files;
     posix_spawn_file_actions_init(&files);
     posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);

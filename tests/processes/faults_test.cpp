@@ -64,16 +64,9 @@ std::vector<std::string> interrupted_environment() {
 class Background {
 public:
     explicit Background(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
-        std::vector<char*> envp;
-        for (std::string& var : env)
-            envp.push_back(var.data());
-        envp.push_back(nullptr);
-        std::vector<std::string> argv{PARCOOK_BINARY};
-        argv.insert(argv.end(), args.begin(), args.end());
-        std::vector<char*> raw;
-        for (std::string& a : argv)
-            raw.push_back(a.data());
-        raw.push_back(nullptr);
+        const std::vector<char*> envp = exec_vector(env);
+        std::vector<std::string> argv = command_words(args);
+        const std::vector<char*> raw = exec_vector(argv);
         posix_spawn_file_actions_t files;
         posix_spawn_file_actions_init(&files);
         posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, out_.c_str(),

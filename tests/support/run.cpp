@@ -40,6 +40,20 @@ boost::json::object record_of(const std::vector<std::string>& args, int expect) 
     return r.record();
 }
 
+std::vector<std::string> command_words(const std::vector<std::string>& args) {
+    std::vector<std::string> words{PARCOOK_BINARY};
+    words.insert(words.end(), args.begin(), args.end());
+    return words;
+}
+
+std::vector<char*> exec_vector(std::vector<std::string>& words) {
+    std::vector<char*> v;
+    for (std::string& w : words)
+        v.push_back(w.data());
+    v.push_back(nullptr);
+    return v;
+}
+
 std::vector<std::string> trace_texts(const boost::json::object& record) {
     std::vector<std::string> v;
     for (const auto& line : record.at("trace").as_array())

@@ -29,6 +29,11 @@ Run parcook(const std::vector<std::string>& args,
 // Runs a recipe with --format json and returns its record; requires exit code `expect`.
 boost::json::object record_of(const std::vector<std::string>& args, int expect = 0);
 
+// `parcook <args...>` as execv/posix_spawn want it: pointers into `words` (which must outlive
+// them), then a null. The first word is the binary under test.
+std::vector<std::string> command_words(const std::vector<std::string>& args);
+std::vector<char*> exec_vector(std::vector<std::string>& words);
+
 // Helpers to read a record.
 std::vector<std::string> trace_texts(const boost::json::object& record); // trace[*].text
 std::vector<std::string> trace_lines(const boost::json::object& record); // "who: text"
