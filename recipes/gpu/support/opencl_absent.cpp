@@ -25,6 +25,10 @@ std::vector<ClPlatformFacts> opencl_platforms() {
     absent();
 }
 
+std::unique_ptr<BenchmarkDevice> open_opencl_benchmark(unsigned, std::uint64_t) {
+    absent();
+}
+
 std::unique_ptr<ElementwiseDevice> open_opencl_elementwise(unsigned, std::span<const std::int32_t>,
                                                            std::span<const std::int32_t>) {
     absent();
