@@ -58,7 +58,7 @@ TEST_CASE("gpu/cl-elementwise: an --expr that is not one int expression is refus
         {{"--expr", "c[i] = a[i]; }"}, "--expr: ';' would end the statement"},
         {{"--expr", "c[i] = a[i] } __kernel void f() {"}, "--expr: '}' would open or close"},
         {{"--expr", "c[i] = a[i] // b[i]"}, "--expr: a comment would hide"},
-        {{"--expr", "c[i] = a[i]\n#define x"}, "--expr: a line break, '#'"},
+        {{"--expr", "c[i] = a[i]\n#define x"}, "--expr: a line break or other control character"},
         {{"--expr", "c[i] = 99999999999"}, "--expr: an integer literal beyond the range of int"},
         // b[i] is 0 somewhere among 1000 draws from [0, 100) with seed 42
         {{"--expr", "a[i] / b[i]", "--n", "1000"}, "--expr: a division by zero at i = "},

@@ -10,7 +10,7 @@ namespace {
 // every repetition is a load, an add and a store.
 __global__ void sum(const volatile float* a, const volatile float* b, volatile float* c,
                     std::uint32_t n, std::uint32_t iterations) {
-    const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+    const std::uint64_t i = blockIdx.x * std::uint64_t{blockDim.x} + threadIdx.x;
     if (i < n)
         for (std::uint32_t loop = 0; loop < iterations; ++loop)
             c[i] = a[i] + b[i];

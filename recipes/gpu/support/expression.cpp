@@ -18,7 +18,8 @@ std::string escapes_kernel_body(std::string_view operation) {
         if (c == '{' || c == '}')
             return fmt::format("'{}' would open or close a block of the kernel body", c);
         if (c == '#' || c == '\\' || std::iscntrl(static_cast<unsigned char>(c)))
-            return "a line break, '#' or '\\' would leave the kernel body's line";
+            return "a line break or other control character, '#' or '\\' would leave the "
+                   "kernel body's line";
     }
     if (operation.find("//") != std::string_view::npos ||
         operation.find("/*") != std::string_view::npos)
