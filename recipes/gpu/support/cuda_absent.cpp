@@ -1,6 +1,7 @@
 // Stands in for the CUDA back-ends when the build found no CUDA toolkit (or PARCOOK_CUDA=OFF):
 // the recipe still registers, and opening a CUDA device throws CannotRun with the reason, so
 // --api cuda exits 77 (stress-ng's "unimplemented reason"). One line per CUDA back-end.
+#include "gpu/support/cl-benchmark.hpp"
 #include "gpu/support/vector-sum.hpp"
 
 #include "parcook/errors.hpp"
@@ -16,6 +17,10 @@ namespace {
 } // namespace
 
 std::unique_ptr<VectorSumDevice> open_cuda(unsigned, workload::VectorOp, std::uint64_t) {
+    absent();
+}
+
+std::unique_ptr<BenchmarkDevice> open_cuda_benchmark(unsigned, std::uint64_t) {
     absent();
 }
 
