@@ -44,9 +44,7 @@ void run(Context& ctx) {
             ctx.say("nameserver", fmt::format("listening; URI {}",
                                               server.uri(std::string(wire::name_server_id)).str()));
         });
-        ctx.check("served until a signal", true);
-        ctx.field("calls", server.counts().calls.load());
-        return;
+        return remote::report_served(ctx, server);
     }
     if (ctx.given("connect"))
         return exercise(ctx, remote::connect_uri(ctx, std::string(wire::name_server_id)), s);

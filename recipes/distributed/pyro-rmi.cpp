@@ -13,16 +13,10 @@
 #include "distributed/support/remote_launch.hpp"
 
 #include <fmt/format.h>
-#include <random>
 
 namespace parcook {
 namespace {
 namespace json = boost::json;
-
-struct ServerArgs {
-    remote::Settings settings;
-    wire::Uri name_server; // port 0: none
-};
 
 wire::Object welcome_server() {
     return {{"welcomeMessage", wire::plain([](wire::Session&, const json::array& args) {
@@ -30,26 +24,8 @@ wire::Object welcome_server() {
              })}};
 }
 
-// Hosts the object and registers it as "server" (when there is a name server).
-void serve(wire::ObjectServer& server, const ServerArgs& a,
-           const std::function<void(const std::string&)>& ready) {
-    const std::string id = fmt::format("obj_{:016x}", std::random_device{}() * 0x9e3779b97f4aULL);
-    server.add(id, welcome_server());
-    remote::serve_until_signal(server, [&] {
-        const std::string uri = server.uri(id).str();
-        if (a.name_server.port != 0)
-            wire::Proxy(a.name_server, remote::client_settings(a.settings))
-                .call("register", {"server", uri});
-        ready("Ready. Object uri = " + uri);
-    });
-}
-
-void server_role(Context&, const ServerArgs& a) {
-    wire::ObjectServer server(remote::loopback_any(), remote::server_settings(a.settings));
-    serve(server, a, [&](const std::string& line) {
-        child_say("server", line);
-        remote::announce(server.endpoint().port());
-    });
+void server_role(Context& ctx, const remote::HostArgs& a) {
+    remote::host_objects(ctx, a, {{"server", welcome_server()}}, true);
 }
 
 void client(Context& ctx, const wire::Uri& ns, const remote::Settings& s) {
@@ -85,17 +61,14 @@ void run(Context& ctx) {
     const wire::Uri ns = ctx.given("connect")
                              ? remote::connect_uri(ctx, std::string(wire::name_server_id))
                              : wire::Uri{};
-    if (ctx.given("listen")) {
-        wire::ObjectServer server(remote::listen_endpoint(ctx, s), remote::server_settings(s));
-        serve(server, {s, ns}, [&](const std::string& line) { ctx.say("server", line); });
-        ctx.check("served until a signal", true);
-        return;
-    }
+    if (ctx.given("listen"))
+        return remote::host_objects(ctx, {s, ns}, {{"server", welcome_server()}}, false);
     if (ctx.given("connect"))
         return client(ctx, ns, s);
     remote::ServerChild names = remote::start_name_server(ctx, s);
     const wire::Uri at = remote::name_server_at(names.where);
-    remote::ServerChild server(ctx, "server", role_call("server", ServerArgs{s, at}), s.timeout);
+    remote::ServerChild server(ctx, "server", role_call("server", remote::HostArgs{s, at}),
+                               s.timeout);
     client(ctx, at, s);
     ctx.check("the servers stopped cleanly", server.stop() == 0 && names.stop() == 0);
 }

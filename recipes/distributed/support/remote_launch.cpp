@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <random>
 
 namespace parcook::remote {
 
@@ -134,6 +135,47 @@ ServerChild start_name_server(Context& ctx, const Settings& s) {
 
 wire::Uri name_server_at(const wire::Uri& where) {
     return {std::string(wire::name_server_id), where.host, where.port};
+}
+
+Say say_for(Context& ctx, bool child) {
+    if (child)
+        return [](std::string_view who, std::string_view text) { child_say(who, text); };
+    return [&ctx](std::string_view who, std::string_view text) { ctx.say(who, text); };
+}
+
+void host_objects(Context& ctx, const HostArgs& args, Named objects, bool child) {
+    const Settings& s = args.settings;
+    wire::ObjectServer server(child ? loopback_any() : listen_endpoint(ctx, s), server_settings(s));
+    std::vector<std::pair<std::string, std::string>> ids; // name, id
+    std::random_device random;
+    for (auto& [name, object] : objects) {
+        ids.emplace_back(name, fmt::format("obj_{:08x}{:08x}", random(), random()));
+        server.add(ids.back().second, std::move(object));
+    }
+    const Say say = say_for(ctx, child);
+    serve_until_signal(server, [&] {
+        for (const auto& [name, id] : ids) {
+            const std::string uri = server.uri(id).str();
+            if (args.name_server.port != 0)
+                wire::Proxy(args.name_server, client_settings(s)).call("register", {name, uri});
+            say(name, "Ready. Object uri = " + uri);
+        }
+        if (child)
+            announce(server.endpoint().port());
+    });
+    if (!child)
+        report_served(ctx, server);
+}
+
+void report_served(Context& ctx, const wire::ObjectServer& server) {
+    const wire::ServerCounts& c = server.counts();
+    ctx.check("stopped on a signal with every connection closed", c.accepted == c.closed,
+              fmt::format("{} accepted, {} closed", c.accepted.load(), c.closed.load()));
+    ctx.field("connections", c.accepted.load());
+    ctx.field("calls", c.calls.load());
+    ctx.field("refused", c.refused.load());
+    ctx.field("protocol_errors", c.protocol_errors.load());
+    ctx.field("timed_out", c.timed_out.load());
 }
 
 void announce(std::uint16_t port) {

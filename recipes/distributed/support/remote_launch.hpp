@@ -58,9 +58,28 @@ void name_server_role(Context& ctx, const NameServerArgs& args);
 ServerChild start_name_server(Context& ctx, const Settings& s);
 wire::Uri name_server_at(const wire::Uri& where); // the name server object there
 
+// Where a server role says what it does: the trace of the recipe that started it (as a child,
+// child_say), or the recipe's own (--listen, ctx.say).
+using Say = std::function<void(std::string_view who, std::string_view text)>;
+Say say_for(Context& ctx, bool child);
+
+// Pyro's server.py as a role: hosts each named object under a fresh id (obj_<hex>), registers
+// every name in the name server at `name_server` (port 0: none), says "Ready. Object uri = ..."
+// and serves until a signal. As a child it listens on 127.0.0.1:0 and announces its port;
+// otherwise on --listen.
+struct HostArgs {
+    Settings settings;
+    wire::Uri name_server;
+};
+using Named = std::vector<std::pair<std::string, wire::Object>>;
+void host_objects(Context& ctx, const HostArgs& args, Named objects, bool child);
+
 // In a server role: runs `server` until SIGINT or SIGTERM. `ready` runs once it serves (to
 // register in a name server, announce the port, say where it listens).
 void serve_until_signal(wire::ObjectServer& server, const std::function<void()>& ready);
+// After a --listen server stopped: its counts in the record, and the check that every
+// connection it accepted was closed.
+void report_served(Context& ctx, const wire::ObjectServer& server);
 // In a child role: tells the parent the port it serves on (see the top of this file).
 void announce(std::uint16_t port);
 // 127.0.0.1, a free port: where an embedded server listens.
