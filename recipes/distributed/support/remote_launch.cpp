@@ -76,9 +76,11 @@ wire::Uri connect_uri(const Context& ctx, std::string id) {
 
 namespace {
 
-Child start_announcing(Context& ctx, std::string name, RoleCall call, Pipe& pipe) {
+Child start_announcing(Context& ctx, std::string name, RoleCall call,
+                       std::vector<std::pair<int, int>> fds, Pipe& pipe) {
     ChildOptions options;
-    options.fds = {{announce_fd, pipe.write.get()}};
+    options.fds = std::move(fds);
+    options.fds.emplace_back(announce_fd, pipe.write.get());
     Child child(ctx, std::move(name), std::move(call), options);
     pipe.write.reset(); // the child's copy alone: its end closes if it dies before announcing
     return child;
@@ -86,11 +88,13 @@ Child start_announcing(Context& ctx, std::string name, RoleCall call, Pipe& pipe
 
 } // namespace
 
-ServerChild::ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout)
-    : ServerChild(ctx, std::move(name), std::move(call), timeout, make_pipe()) {}
+ServerChild::ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout,
+                         std::vector<std::pair<int, int>> fds)
+    : ServerChild(ctx, std::move(name), std::move(call), timeout, std::move(fds), make_pipe()) {}
 
-ServerChild::ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout, Pipe pipe)
-    : child(start_announcing(ctx, name, std::move(call), pipe)) {
+ServerChild::ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout,
+                         std::vector<std::pair<int, int>> fds, Pipe pipe)
+    : child(start_announcing(ctx, name, std::move(call), std::move(fds), pipe)) {
     std::string port;
     const Got got = read_frame(pipe.read.get(), port, 16, Stopwatch::clock::now() + timeout);
     if (got != Got::frame)

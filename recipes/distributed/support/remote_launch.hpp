@@ -40,13 +40,16 @@ wire::Uri connect_uri(const Context& ctx, std::string id);
 struct ServerChild {
     Child child;
     wire::Uri where; // id left empty
-    ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout);
+    // `fds`: more descriptors the child inherits (ChildOptions::fds; 3 is the announcement's).
+    ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout,
+                std::vector<std::pair<int, int>> fds = {});
     ~ServerChild(); // stop() unless already stopped
     int stop();     // SIGTERM, then the exit code (SIGKILL past 10 s)
     bool stopped = false;
 
 private:
-    ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout, Pipe pipe);
+    ServerChild(Context& ctx, std::string name, RoleCall call, Duration timeout,
+                std::vector<std::pair<int, int>> fds, Pipe pipe);
 };
 
 // The name server as a role of any recipe: list {"nameserver", remote::name_server_role} in
