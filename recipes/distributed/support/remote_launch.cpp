@@ -45,7 +45,7 @@ Settings settings(const Context& ctx) {
 }
 
 wire::ServerSettings server_settings(const Settings& s) {
-    return {s.max_frame, s.idle_timeout, s.token, 1};
+    return {s.max_frame, s.idle_timeout, s.token, 1, {}};
 }
 
 wire::ClientSettings client_settings(const Settings& s) {

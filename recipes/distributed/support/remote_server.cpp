@@ -75,6 +75,8 @@ struct ObjectServer::Impl {
             ++counts.accepted;
             socket.set_option(tcp::no_delay(true), ec);
             auto c = std::make_shared<Connection>(std::move(socket));
+            if (settings.on_session)
+                settings.on_session(c->peer, "accepted");
             {
                 std::lock_guard lock(connections_mutex);
                 std::erase_if(connections, [](const auto& w) { return w.expired(); });
@@ -105,6 +107,8 @@ struct ObjectServer::Impl {
                 if (settings.token.empty())
                     read_hello(co_await next_frame(*c));
                 co_await write_frame(c->socket, encode_result(protocol_version));
+                if (settings.on_session)
+                    settings.on_session(c->peer, "welcome");
                 Session session{c->peer, false, {}};
                 while (c->open)
                     co_await answer(*c, session, co_await next_frame(*c));

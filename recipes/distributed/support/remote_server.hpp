@@ -23,6 +23,8 @@ struct ServerSettings {
     Duration idle_timeout = std::chrono::seconds(30);
     std::string token; // required in every hello when not empty
     unsigned threads = 1;
+    // Told "accepted" when a connection arrives and "welcome" once its hello is accepted.
+    std::function<void(std::string_view peer, std::string_view event)> on_session{};
 };
 
 // What a method sees of the connection that called it.
