@@ -4,6 +4,7 @@
 
 #include <array>
 #include <bit>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read.hpp>
@@ -16,10 +17,20 @@ namespace parcook::wire {
 static_assert(std::endian::native == std::endian::little, "frames are little-endian");
 
 task<std::string> read_frame(tcp::socket& socket, std::uint64_t max_size) {
+    constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
     std::array<char, header_size> h;
-    co_await asio::async_read(socket, asio::buffer(h), asio::use_awaitable);
-    std::string body(body_size({h.data(), h.size()}, max_size), '\0');
-    co_await asio::async_read(socket, asio::buffer(body), asio::use_awaitable);
+    auto [ec, got] = co_await asio::async_read(socket, asio::buffer(h), no_throw);
+    if (ec && got == 0) // closed between frames: a normal end
+        throw boost::system::system_error(ec);
+    std::string body;
+    if (!ec) {
+        body.resize(body_size({h.data(), h.size()}, max_size));
+        std::tie(ec, got) = co_await asio::async_read(socket, asio::buffer(body), no_throw);
+    }
+    if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor)
+        throw boost::system::system_error(ec); // closed on this side (a timeout, stop())
+    if (ec)
+        throw ProtocolError(fmt::format("a truncated frame ({})", ec.message()));
     co_return body;
 }
 
