@@ -23,3 +23,11 @@ TEST_CASE("rpyc: output on the right side before and after the redirect") {
         return l.starts_with("server: server started on [127.0.0.1]:");
     }));
 }
+
+TEST_CASE("rpyc --calls measures round trips from several clients, every call checked") {
+    const auto r =
+        record_of({"distributed", "rpyc", "--calls", "200", "--clients", "4", "--format", "json"});
+    CHECK(all_checks_passed(r));
+    CHECK(metric(r, "calls_per_second") > 0);
+    CHECK(metric(r, "round_trip_p99") >= metric(r, "round_trip_p50"));
+}

@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/host_name.hpp>
 #include <boost/asio/strand.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -217,7 +218,10 @@ tcp::endpoint ObjectServer::endpoint() const {
 
 Uri ObjectServer::uri(std::string id) const {
     const tcp::endpoint at = endpoint();
-    return {std::move(id), at.address().to_string(), at.port()};
+    // Listening on every address (0.0.0.0): other hosts reach it by this host's name.
+    return {std::move(id),
+            at.address().is_unspecified() ? asio::ip::host_name() : at.address().to_string(),
+            at.port()};
 }
 
 const ServerCounts& ObjectServer::counts() const {

@@ -62,7 +62,7 @@ public:
     void start();
     void stop(); // closes everything and joins the loop threads
     tcp::endpoint endpoint() const;
-    Uri uri(std::string id) const; // PYRO:<id>@<address>:<port>
+    Uri uri(std::string id) const; // PYRO:<id>@<address or host name>:<port>
     const ServerCounts& counts() const;
 
 private:
