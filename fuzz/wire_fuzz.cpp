@@ -10,21 +10,22 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace parcook::wire;
-    std::string_view bytes(reinterpret_cast<const char*>(data), size);
-    parse_pyro_uri(bytes);
-    parse_pyroname(bytes);
-    parse_host_port(bytes);
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    parse_pyro_uri(text);
+    parse_pyroname(text);
+    parse_host_port(text);
+    std::string bytes(text);
     try {
-        for_each_frame(bytes, 1 << 16, [](std::string_view body) {
+        while (const auto body = take_frame(bytes, 1 << 16)) {
             for (auto decode : {+[](std::string_view b) { (void)read_hello(b); },
                                 +[](std::string_view b) { (void)decode_call(b); },
                                 +[](std::string_view b) { (void)decode_reply(b); }}) {
                 try {
-                    decode(body);
+                    decode(*body);
                 } catch (const ProtocolError&) {
                 }
             }
-        });
+        }
     } catch (const ProtocolError&) { // an oversized length
     }
     return 0;

@@ -83,9 +83,10 @@ struct PrinterArgs {
 
 wire::Object channel_object(csp::Channel& a) {
     wire::Object o;
-    o.emplace("write", [&a](wire::Session&, const json::array& args) -> async::task<json::value> {
-        co_return co_await a.async_write(wire::int_arg(args, 1));
-    });
+    o.emplace("write", wire::awaiting([&a](wire::Session&,
+                                           const json::array& args) -> async::task<json::value> {
+                  co_return co_await a.async_write(wire::int_arg(args, 1));
+              }));
     o.emplace("poison", wire::plain([&a](wire::Session&, const json::array&) {
                   a.poison(drain_timeout);
                   return json::value(nullptr);

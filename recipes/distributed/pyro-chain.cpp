@@ -59,7 +59,7 @@ wire::Object chain(std::int64_t k, std::int64_t length, remote::Say say, wire::U
         co_return result;
     };
     wire::Object object;
-    object.emplace("process", process);
+    object.emplace("process", wire::awaiting(process));
     return object;
 }
 

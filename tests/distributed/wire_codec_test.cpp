@@ -17,20 +17,20 @@ TEST_CASE("a frame is an 8-byte little-endian length, then the body") {
 }
 
 TEST_CASE("a 4 GiB length prefix is refused before anything is allocated") {
-    const std::string h = header(UINT64_C(4) << 30);
+    std::string h = header(UINT64_C(4) << 30);
     CHECK_THROWS_AS(body_size(h, default_max_frame), ProtocolError);
-    std::string_view bytes = h;
-    CHECK_THROWS_AS(for_each_frame(bytes, default_max_frame, [](std::string_view) {}),
-                    ProtocolError);
+    CHECK_THROWS_AS(take_frame(h, default_max_frame), ProtocolError);
 }
 
-TEST_CASE("complete frames are split off and a truncated one is left over") {
-    const std::string two = frame("one") + frame("two") + frame("three").substr(0, 10);
-    std::string_view bytes = two;
-    std::vector<std::string> got;
-    for_each_frame(bytes, 100, [&](std::string_view b) { got.emplace_back(b); });
-    CHECK(got == std::vector<std::string>{"one", "two"});
+TEST_CASE("complete frames are taken off the front and a truncated one is left") {
+    std::string bytes = frame("one") + frame("") + frame("three").substr(0, 10);
+    CHECK(take_frame(bytes, 100) == "one");
+    CHECK(take_frame(bytes, 100) == "");
+    CHECK_FALSE(take_frame(bytes, 100));
     CHECK(bytes.size() == 10);
+    bytes += "ee";
+    CHECK(take_frame(bytes, 100) == "three");
+    CHECK(bytes.empty());
 }
 
 TEST_CASE("the hello carries the protocol version and the token") {

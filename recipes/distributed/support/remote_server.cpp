@@ -2,6 +2,7 @@
 
 #include "parcook/errors.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/host_name.hpp>
@@ -30,12 +31,15 @@ std::int64_t int_arg(const json::array& args, std::size_t i) {
 struct ObjectServer::Impl {
     struct Hosted {
         Object methods;
-        Strand strand;
+        Strand strand; // for its coroutine methods
+        std::unique_ptr<std::mutex> lock = std::make_unique<std::mutex>(); // for the others
     };
     struct Connection {
         tcp::socket socket;
         asio::steady_timer timer;
         std::string peer;
+        std::string in;                                        // received, not yet taken as frames
+        std::array<char, 16 * 1024> chunk;                     // what one read brings
         clock::time_point deadline = clock::time_point::max(); // to receive a whole frame by
         bool open = true;
         explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {
@@ -89,12 +93,24 @@ struct ObjectServer::Impl {
     }
 
     // A frame must arrive whole by the connection's deadline, or the connection is closed.
+    // Reads take whatever has arrived, so a frame usually costs one read.
     task<std::string> next_frame(Connection& c) {
         c.deadline = clock::now() + settings.idle_timeout;
         c.timer.cancel(); // watch() takes the new deadline
-        std::string body = co_await read_frame(c.socket, settings.max_frame);
-        c.deadline = clock::time_point::max(); // a call may take as long as it takes
-        co_return body;
+        for (;;) {
+            if (auto body = take_frame(c.in, settings.max_frame)) {
+                c.deadline = clock::time_point::max(); // a call may take as long as it takes
+                co_return std::move(*body);
+            }
+            auto [ec, n] = co_await c.socket.async_read_some(asio::buffer(c.chunk),
+                                                             asio::as_tuple(asio::use_awaitable));
+            if (ec && (c.in.empty() || ec == asio::error::operation_aborted ||
+                       ec == asio::error::bad_descriptor))
+                throw boost::system::system_error(ec); // between frames, or closed here
+            if (ec)
+                throw ProtocolError(fmt::format("a truncated frame ({})", ec.message()));
+            c.in.append(c.chunk.data(), n);
+        }
     }
 
     task<> serve(std::shared_ptr<Connection> c) {
@@ -142,8 +158,13 @@ struct ObjectServer::Impl {
             co_return encode_error("UnknownMethod",
                                    fmt::format("{} has no method {}", call.object, call.method));
         try {
+            const Method& m = method->second;
+            if (m.now) {
+                std::lock_guard lock(*object->second.lock);
+                co_return encode_result(m.now(session, call.args));
+            }
             co_return encode_result(co_await asio::co_spawn(
-                object->second.strand, method->second(session, call.args), asio::use_awaitable));
+                object->second.strand, m.later(session, call.args), asio::use_awaitable));
         } catch (const RemoteError& e) {
             co_return encode_error(e.type, e.message);
         } catch (const std::exception& e) {

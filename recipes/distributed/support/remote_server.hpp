@@ -1,8 +1,7 @@
 // An object server, Pyro's Daemon: named objects whose methods clients call over the wire
-// (wire.hpp). One coroutine per connection on an io_context; each object has a strand, so
-// the calls on one object run one at a time (pyro-shop's concurrent deposits add exactly) while
-// a method that awaits something (pyro-chain's call to the next server) lets the server serve
-// everyone else meanwhile.
+// (wire.hpp). One coroutine per connection on an io_context; the calls on one object run one at
+// a time (pyro-shop's concurrent deposits add exactly) while a method that awaits something
+// (pyro-chain's call to the next server) lets the server serve everyone else meanwhile.
 //
 // What a connection may do to it: send a hello without the token when one is required (refused
 // and logged with its address), a malformed body, an oversized length, a truncated frame or
@@ -34,13 +33,21 @@ struct Session {
     std::vector<std::string> output; // lines sent to the client ahead of the reply
 };
 
-using Method = std::function<task<boost::json::value>(Session&, const boost::json::array&)>;
-// A method that does not wait for anything.
+// A method: either one that answers at once (run under its object's lock, so the calls on one
+// object run one at a time: pyro-shop), or a coroutine that may wait for something (run on its
+// object's strand; while it waits, the server serves others: pyro-chain). One object's state is
+// touched by methods of one kind only.
+struct Method {
+    std::function<boost::json::value(Session&, const boost::json::array&)> now;
+    std::function<task<boost::json::value>(Session&, const boost::json::array&)> later;
+};
 template <class F>
 Method plain(F f) {
-    return [f](Session& s, const boost::json::array& args) -> task<boost::json::value> {
-        co_return f(s, args);
-    };
+    return {std::move(f), {}};
+}
+template <class F>
+Method awaiting(F f) {
+    return {{}, std::move(f)};
 }
 using Object = std::map<std::string, Method, std::less<>>;
 

@@ -33,6 +33,17 @@ std::string frame(std::string_view body) {
     return header(body.size()).append(body);
 }
 
+std::optional<std::string> take_frame(std::string& bytes, std::uint64_t max_size) {
+    if (bytes.size() < header_size)
+        return std::nullopt;
+    const std::uint64_t size = body_size(std::string_view(bytes).substr(0, header_size), max_size);
+    if (bytes.size() - header_size < size)
+        return std::nullopt;
+    std::string body = bytes.substr(header_size, size);
+    bytes.erase(0, header_size + size);
+    return body;
+}
+
 json::object parse_object(std::string_view body) {
     boost::system::error_code ec;
     json::value v = json::parse(body, ec);

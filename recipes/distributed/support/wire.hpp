@@ -44,18 +44,10 @@ std::string header(std::uint64_t size);
 std::uint64_t body_size(std::string_view header, std::uint64_t max_size);
 std::string frame(std::string_view body); // header(body.size()) + body
 
-// Splits `bytes` into the bodies of the complete frames at its front; what is left over (a
-// truncated frame) stays in `bytes`. Throws ProtocolError on an oversized length.
-template <class F>
-void for_each_frame(std::string_view& bytes, std::uint64_t max_size, F&& body) {
-    while (bytes.size() >= header_size) {
-        const std::uint64_t size = body_size(bytes.substr(0, header_size), max_size);
-        if (bytes.size() - header_size < size)
-            return;
-        body(bytes.substr(header_size, size));
-        bytes.remove_prefix(header_size + size);
-    }
-}
+// Takes the first complete frame off the front of `bytes` (what a connection has received so
+// far) and returns its body; nothing while the frame is still incomplete. Throws ProtocolError
+// on a length over `max_size`, before anything is allocated for it.
+std::optional<std::string> take_frame(std::string& bytes, std::uint64_t max_size);
 
 boost::json::object parse_object(std::string_view body); // throws ProtocolError
 

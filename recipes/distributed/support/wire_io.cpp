@@ -9,11 +9,14 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 namespace parcook::wire {
 
-// The blocking side reads with lib/parcook/frames.hpp, whose length is in native order.
+// The wire's frames are lib/parcook/frames.hpp's, whose length is in native order.
 static_assert(std::endian::native == std::endian::little, "frames are little-endian");
 
 task<std::string> read_frame(tcp::socket& socket, std::uint64_t max_size) {
@@ -68,26 +71,35 @@ struct Proxy::State {
     ClientSettings settings;
     asio::io_context io;
     tcp::socket socket{io};
+    std::string in; // received, not yet taken as frames
+
+    // The next frame's body; each read waits at most the timeout (SO_RCVTIMEO), the whole
+    // reply until `deadline`.
+    std::string next_frame(Stopwatch::clock::time_point deadline) {
+        std::array<char, 16 * 1024> chunk;
+        for (;;) {
+            if (auto body = take_frame(in, settings.max_frame))
+                return std::move(*body);
+            const ssize_t n = ::recv(socket.native_handle(), chunk.data(), chunk.size(), 0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if ((n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) ||
+                Stopwatch::clock::now() > deadline)
+                throw std::runtime_error(fmt::format("{}: no reply within {}", uri.str(),
+                                                     format_seconds(to_seconds(settings.timeout))));
+            if (n <= 0)
+                throw std::runtime_error(
+                    fmt::format("{}: the server closed the connection", uri.str()));
+            in.append(chunk.data(), static_cast<std::size_t>(n));
+        }
+    }
 
     std::string exchange(std::string_view body, const std::function<void(std::string_view)>& out) {
         if (!write_all(socket.native_handle(), frame(body)))
             throw std::runtime_error(fmt::format("{}: the connection is closed", uri.str()));
         const auto deadline = Stopwatch::clock::now() + settings.timeout;
-        for (std::string got;;) {
-            switch (
-                parcook::read_frame(socket.native_handle(), got, settings.max_frame, deadline)) {
-            case Got::frame:
-                break;
-            case Got::timed_out:
-                throw std::runtime_error(fmt::format("{}: no reply within {}", uri.str(),
-                                                     format_seconds(to_seconds(settings.timeout))));
-            case Got::too_large:
-                throw ProtocolError(
-                    fmt::format("{}: a reply over {} bytes", uri.str(), settings.max_frame));
-            case Got::closed:
-                throw std::runtime_error(
-                    fmt::format("{}: the server closed the connection", uri.str()));
-            }
+        for (;;) {
+            std::string got = next_frame(deadline);
             Reply reply = decode_reply(got);
             if (!reply.output)
                 return got;
@@ -107,6 +119,11 @@ Proxy::Proxy(const Uri& uri, const ClientSettings& settings) : state_(std::make_
     if (ec)
         throw std::runtime_error(fmt::format("cannot connect to {}: {}", uri.str(), ec.message()));
     state_->socket.set_option(tcp::no_delay(true));
+    state_->socket.native_non_blocking(false); // async_connect left it non-blocking
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(settings.timeout).count();
+    const timeval timeout{static_cast<time_t>(us / 1'000'000),
+                          static_cast<suseconds_t>(us % 1'000'000)};
+    ::setsockopt(state_->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     take_reply(decode_reply(state_->exchange(hello(settings.token), {})));
 }
 
