@@ -28,7 +28,7 @@ TEST_CASE("complete frames are taken off the front and a truncated one is left")
     CHECK(take_frame(bytes, 100) == "");
     CHECK_FALSE(take_frame(bytes, 100));
     CHECK(bytes.size() == 10);
-    bytes += "ee";
+    bytes += "ree";
     CHECK(take_frame(bytes, 100) == "three");
     CHECK(bytes.empty());
 }
