@@ -197,6 +197,7 @@ extern const Recipe distributed_rpyc{
             return o;
         }(),
     .run = run,
+    .tour_args = {"--calls", "2000"},
     .roles = {{"server", server_role}},
 };
 

@@ -1,5 +1,6 @@
 #include "distributed/support/remote_server.hpp"
 
+#include "async/support/echo_server.hpp"
 #include "parcook/errors.hpp"
 
 #include <array>
@@ -189,18 +190,7 @@ struct ObjectServer::Impl {
 ObjectServer::ObjectServer(const tcp::endpoint& where, ServerSettings settings)
     : impl_(std::make_unique<Impl>()) {
     impl_->settings = std::move(settings);
-    boost::system::error_code ec;
-    tcp::acceptor& a = impl_->acceptor;
-    a.open(where.protocol(), ec);
-    if (!ec)
-        a.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        a.bind(where, ec);
-    if (!ec)
-        a.listen(tcp::acceptor::max_listen_connections, ec);
-    if (ec)
-        throw UsageError(fmt::format("--listen: cannot listen on {}:{}: {}",
-                                     where.address().to_string(), where.port(), ec.message()));
+    impl_->acceptor = async::listen_on(impl_->loop, where);
 }
 
 ObjectServer::~ObjectServer() {
