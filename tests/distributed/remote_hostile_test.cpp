@@ -11,6 +11,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
+#include <memory>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -30,6 +31,13 @@ bool serves(const Listener& server, const std::string& token = "") {
                    settings);
     ns.call("register", {"x", "PYRO:o@127.0.0.1:1"});
     return ns.call("lookup", {"x"}) == "PYRO:o@127.0.0.1:1";
+}
+
+// Waits (up to 10 s) until `name` is registered in the name server `ns`.
+void wait_registered(const Listener& ns, const std::string& name) {
+    wire::Proxy p({"Pyro.NameServer", "127.0.0.1", static_cast<std::uint16_t>(ns.port)}, {});
+    for (int i = 0; i < 1000 && !p.call("list").as_object().contains(name); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 // Sends `bytes` on a fresh connection; true when the server then closes it within `wait`.
@@ -151,14 +159,31 @@ TEST_CASE("a non-loopback listen needs a token from PARCOOK_TOKEN or --token-fil
 
 TEST_CASE("roles run alone: a name server, an object server and a client as three commands") {
     Listener ns("nameserver", {});
-    Listener server("pyro-rmi", {"--connect", ns.address()}, {}, true);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200)); // registered once it listens
+    Listener server("pyro-rmi", {"--connect", ns.address()});
+    wait_registered(ns, "server");
     const auto client = record_of({"distributed", "pyro-rmi", "--connect", ns.address(), "--name",
                                    "Rashmi", "--format", "json"});
     CHECK(all_checks_passed(client));
     CHECK(field(client, "message") == "Hi welcome Rashmi");
     CHECK(server.stop().code == 0);
     CHECK(ns.stop().code == 0);
+
+    Listener ring_ns("nameserver", {});
+    std::vector<std::unique_ptr<Listener>> ring;
+    for (const char* k : {"1", "2", "3"})
+        ring.push_back(std::make_unique<Listener>(
+            "pyro-chain", std::vector<std::string>{"--connect", ring_ns.address(), "--index", k}));
+    for (const char* name : {"example.chain.1", "example.chain.2", "example.chain.3"})
+        wait_registered(ring_ns, name);
+    const auto chain = record_of(
+        {"distributed", "pyro-chain", "--connect", ring_ns.address(), "--format", "json"});
+    CHECK(all_checks_passed(chain));
+    for (auto& server : ring) {
+        const auto stopped = server->stop();
+        CHECK(stopped.code == 0);
+        CHECK_THAT(stopped.record, Catch::Contains("forwarding the message"));
+    }
+    CHECK(ring_ns.stop().code == 0);
 
     Listener rpyc("rpyc", {});
     CHECK(all_checks_passed(
