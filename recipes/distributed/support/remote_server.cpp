@@ -60,6 +60,7 @@ struct ObjectServer::Impl {
     asio::io_context loop;
     Strand strand{loop.get_executor()}; // the acceptor's
     tcp::acceptor acceptor{loop};
+    tcp::endpoint endpoint; // where the acceptor listens (read without touching it)
     std::map<std::string, Hosted, std::less<>> objects; // fixed once serving
     std::mutex connections_mutex;
     std::vector<std::weak_ptr<Connection>> connections;
@@ -116,14 +117,12 @@ struct ObjectServer::Impl {
 
     task<> serve(std::shared_ptr<Connection> c) {
         try {
-            if (!settings.token.empty() &&
-                !same_token(read_hello(co_await next_frame(*c)), settings.token)) {
+            const std::string token = read_hello(co_await next_frame(*c));
+            if (!settings.token.empty() && !same_token(token, settings.token)) {
                 ++counts.refused;
                 spdlog::warn("refused {}: no valid token", c->peer);
                 co_await write_frame(c->socket, encode_error("Refused", "no valid token"));
             } else {
-                if (settings.token.empty())
-                    read_hello(co_await next_frame(*c));
                 co_await write_frame(c->socket, encode_result(protocol_version));
                 if (settings.on_session)
                     settings.on_session(c->peer, "welcome");
@@ -191,6 +190,7 @@ ObjectServer::ObjectServer(const tcp::endpoint& where, ServerSettings settings)
     : impl_(std::make_unique<Impl>()) {
     impl_->settings = std::move(settings);
     impl_->acceptor = async::listen_on(impl_->loop, where);
+    impl_->endpoint = impl_->acceptor.local_endpoint();
 }
 
 ObjectServer::~ObjectServer() {
@@ -224,7 +224,7 @@ void ObjectServer::stop() {
 }
 
 tcp::endpoint ObjectServer::endpoint() const {
-    return impl_->acceptor.local_endpoint();
+    return impl_->endpoint;
 }
 
 Uri ObjectServer::uri(std::string id) const {
