@@ -116,6 +116,29 @@ TEST_CASE("slow, idle and half-open connections time out while others are served
     CHECK(count(log, "no whole frame within") >= 2);
 }
 
+TEST_CASE("a peer that sends calls and never reads the replies is closed") {
+    Listener server("nameserver", {"--idle-timeout", "1s"});
+    wire::Proxy ns({"Pyro.NameServer", "127.0.0.1", static_cast<std::uint16_t>(server.port)}, {});
+    for (int i = 0; i < 200; ++i)
+        ns.call("register", {"example.name." + std::to_string(i) + std::string(200, 'x'),
+                             "PYRO:o@127.0.0.1:1"});
+    const std::string list = wire::frame(R"({"object":"Pyro.NameServer","method":"list"})");
+    std::string calls = hello;
+    for (int i = 0; i < 2000; ++i) // 2,000 replies of 50 kB each: far more than the buffers
+        calls += list;
+    const int fd = connect_to(server.port);
+    (void)!::send(fd, calls.data(), calls.size(), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::seconds(3)); // reading nothing meanwhile
+    bool closed = false;
+    receive(fd, std::chrono::seconds(10), &closed); // what was buffered, then the end
+    ::close(fd);
+    CHECK(closed);
+    CHECK(serves(server));
+    const auto [code, record, log] = server.stop();
+    CHECK(code == 0);
+    CHECK(count(log, "the reply not read within") == 1);
+}
+
 TEST_CASE("1,000 connections opened and dropped leave it serving") {
     Listener server("nameserver", {});
     for (int i = 0; i < 1000; ++i) {

@@ -41,7 +41,8 @@ struct ObjectServer::Impl {
         std::string peer;
         std::string in;                                        // received, not yet taken as frames
         std::array<char, 16 * 1024> chunk;                     // what one read brings
-        clock::time_point deadline = clock::time_point::max(); // to receive a whole frame by
+        clock::time_point deadline = clock::time_point::max(); // for `awaiting` to happen
+        const char* awaiting = "";
         bool open = true;
         explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {
             boost::system::error_code ec;
@@ -97,8 +98,7 @@ struct ObjectServer::Impl {
     // A frame must arrive whole by the connection's deadline, or the connection is closed.
     // Reads take whatever has arrived, so a frame usually costs one read.
     task<std::string> next_frame(Connection& c) {
-        c.deadline = clock::now() + settings.idle_timeout;
-        c.timer.cancel(); // watch() takes the new deadline
+        expect(c, "no whole frame");
         for (;;) {
             if (auto body = take_frame(c.in, settings.max_frame)) {
                 c.deadline = clock::time_point::max(); // a call may take as long as it takes
@@ -140,10 +140,18 @@ struct ObjectServer::Impl {
         c->close();
     }
 
+    // The connection is closed unless `what` happens within the idle timeout.
+    void expect(Connection& c, const char* what) {
+        c.awaiting = what;
+        c.deadline = clock::now() + settings.idle_timeout;
+        c.timer.cancel(); // watch() takes the new deadline
+    }
+
     task<> answer(Connection& c, Session& session, std::string body) {
         const Call call = decode_call(body);
         ++counts.calls;
         const std::string reply = co_await dispatch(call, session);
+        expect(c, "the reply not read"); // a peer that never reads cannot hold the connection
         for (const std::string& line : std::exchange(session.output, {}))
             co_await write_frame(c.socket, encode_output(line));
         co_await write_frame(c.socket, reply);
@@ -178,7 +186,7 @@ struct ObjectServer::Impl {
             co_await c->timer.async_wait(asio::as_tuple(asio::use_awaitable));
             if (c->open && clock::now() >= c->deadline) {
                 ++counts.timed_out;
-                spdlog::warn("closing {}: no whole frame within {}", c->peer,
+                spdlog::warn("closing {}: {} within {}", c->peer, c->awaiting,
                              format_seconds(to_seconds(settings.idle_timeout)));
                 c->close();
             }

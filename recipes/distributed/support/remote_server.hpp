@@ -6,7 +6,8 @@
 // What a connection may do to it: send a hello without the token when one is required (refused
 // and logged with its address), a malformed body, an oversized length, a truncated frame or
 // one byte a second, or nothing at all: each closes that connection with one log line (a frame
-// must arrive whole within --idle-timeout of the previous reply) and the server serves the rest.
+// must arrive whole within --idle-timeout of the previous reply, and a reply must be taken
+// within it) and the server serves the rest.
 // A method's exception becomes a remote error reply; the connection stays open.
 #pragma once
 #include "distributed/support/wire_io.hpp"
