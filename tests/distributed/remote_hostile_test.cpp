@@ -3,8 +3,8 @@
 // connections opened and dropped; each closes only its own connection with one log line, and
 // the server serves a well-behaved client afterwards. Also the token rule for non-loopback
 // listens, and several roles run alone (--listen/--connect) as on several hosts.
-#include "distributed/remote_listen.hpp"
 #include "distributed/support/wire_io.hpp"
+#include "support/listener.hpp"
 #include "support/procfs.hpp"
 
 #include <catch2/catch.hpp>
@@ -63,7 +63,7 @@ const std::string hello = wire::frame(wire::hello(""));
 } // namespace
 
 TEST_CASE("malformed, oversized and truncated frames close only their connection") {
-    Listener server("nameserver", {"--idle-timeout", "2s"});
+    Listener server("distributed", "nameserver", {"--idle-timeout", "2s"});
     CHECK(closes_after(server, hello + wire::frame("this is not JSON")));
     CHECK(closes_after(server, hello + wire::frame(R"({"object":"Pyro.NameServer"})")));
     CHECK(closes_after(server, wire::frame("GET / HTTP/1.1")));
@@ -88,7 +88,7 @@ TEST_CASE("malformed, oversized and truncated frames close only their connection
 }
 
 TEST_CASE("slow, idle and half-open connections time out while others are served") {
-    Listener server("nameserver", {"--idle-timeout", "1s"});
+    Listener server("distributed", "nameserver", {"--idle-timeout", "1s"});
     const int idle = connect_to(server.port);
     const int slow = connect_to(server.port);
     const std::string call = hello + wire::frame(R"({"object":"Pyro.NameServer","method":"list"})");
@@ -117,7 +117,7 @@ TEST_CASE("slow, idle and half-open connections time out while others are served
 }
 
 TEST_CASE("a peer that sends calls and never reads the replies is closed") {
-    Listener server("nameserver", {"--idle-timeout", "1s"});
+    Listener server("distributed", "nameserver", {"--idle-timeout", "1s"});
     wire::Proxy ns({"Pyro.NameServer", "127.0.0.1", static_cast<std::uint16_t>(server.port)}, {});
     for (int i = 0; i < 200; ++i)
         ns.call("register", {"example.name." + std::to_string(i) + std::string(200, 'x'),
@@ -140,7 +140,7 @@ TEST_CASE("a peer that sends calls and never reads the replies is closed") {
 }
 
 TEST_CASE("1,000 connections opened and dropped leave it serving") {
-    Listener server("nameserver", {});
+    Listener server("distributed", "nameserver", {});
     for (int i = 0; i < 1000; ++i) {
         const int fd = connect_to(server.port);
         REQUIRE(fd >= 0);
@@ -162,7 +162,7 @@ TEST_CASE("a non-loopback listen needs a token from PARCOOK_TOKEN or --token-fil
     CHECK(parcook::test::parcook({"distributed", "nameserver", "--token", "x"}).code ==
           2); // never an option
 
-    Listener server("nameserver", {}, {"PARCOOK_TOKEN=open sesame"});
+    Listener server("distributed", "nameserver", {}, {"PARCOOK_TOKEN=open sesame"});
     CHECK(serves(server, "open sesame"));
     CHECK_THROWS_AS(serves(server, "open sesame!"), wire::RemoteError);
     CHECK_THROWS_AS(serves(server), wire::RemoteError);
@@ -173,7 +173,7 @@ TEST_CASE("a non-loopback listen needs a token from PARCOOK_TOKEN or --token-fil
 
     const std::string file = "/tmp/parcook-token-" + std::to_string(::getpid());
     std::ofstream(file) << "from a file\n";
-    Listener with_file("nameserver", {"--token-file", file});
+    Listener with_file("distributed", "nameserver", {"--token-file", file});
     CHECK(serves(with_file, "from a file"));
     CHECK_THROWS_AS(serves(with_file, "open sesame"), wire::RemoteError);
     CHECK(with_file.stop().code == 0);
@@ -181,8 +181,8 @@ TEST_CASE("a non-loopback listen needs a token from PARCOOK_TOKEN or --token-fil
 }
 
 TEST_CASE("roles run alone: a name server, an object server and a client as three commands") {
-    Listener ns("nameserver", {});
-    Listener server("pyro-rmi", {"--connect", ns.address()});
+    Listener ns("distributed", "nameserver", {});
+    Listener server("distributed", "pyro-rmi", {"--connect", ns.address()});
     wait_registered(ns, "server");
     const auto client = record_of({"distributed", "pyro-rmi", "--connect", ns.address(), "--name",
                                    "Rashmi", "--format", "json"});
@@ -191,11 +191,12 @@ TEST_CASE("roles run alone: a name server, an object server and a client as thre
     CHECK(server.stop().code == 0);
     CHECK(ns.stop().code == 0);
 
-    Listener ring_ns("nameserver", {});
+    Listener ring_ns("distributed", "nameserver", {});
     std::vector<std::unique_ptr<Listener>> ring;
     for (const char* k : {"1", "2", "3"})
         ring.push_back(std::make_unique<Listener>(
-            "pyro-chain", std::vector<std::string>{"--connect", ring_ns.address(), "--index", k}));
+            "distributed", "pyro-chain",
+            std::vector<std::string>{"--connect", ring_ns.address(), "--index", k}));
     for (const char* name : {"example.chain.1", "example.chain.2", "example.chain.3"})
         wait_registered(ring_ns, name);
     const auto chain = record_of(
@@ -208,14 +209,14 @@ TEST_CASE("roles run alone: a name server, an object server and a client as thre
     }
     CHECK(ring_ns.stop().code == 0);
 
-    Listener rpyc("rpyc", {});
+    Listener rpyc("distributed", "rpyc", {});
     CHECK(all_checks_passed(
         record_of({"distributed", "rpyc", "--connect", rpyc.address(), "--format", "json"})));
     const auto stopped = rpyc.stop();
     CHECK(stopped.code == 0);
     CHECK_THAT(stopped.record, Catch::Contains("hi python cookbook"));
 
-    Listener printer("csp", {"--processes"});
+    Listener printer("distributed", "csp", {"--processes"});
     CHECK(all_checks_passed(record_of({"distributed", "csp", "--processes", "--connect",
                                        printer.address(), "--limit", "7", "--format", "json"})));
     const auto printed = printer.wait();

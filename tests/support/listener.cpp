@@ -1,4 +1,4 @@
-#include "distributed/remote_listen.hpp"
+#include "support/listener.hpp"
 
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -61,9 +61,10 @@ std::string receive(int fd, std::chrono::milliseconds wait, bool* closed) {
     return got;
 }
 
-Listener::Listener(const std::string& recipe, std::vector<std::string> extra,
-                   std::vector<std::string> env, bool wait_for_listen) {
-    std::vector<std::string> args{"distributed", recipe, "--listen", address(), "--format", "json"};
+Listener::Listener(const std::string& group, const std::string& recipe,
+                   std::vector<std::string> extra, std::vector<std::string> env,
+                   bool wait_for_listen) {
+    std::vector<std::string> args{group, recipe, "--listen", address(), "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<std::string> words = command_words(args);
     const std::vector<char*> argv = exec_vector(words); // all built before fork()

@@ -1,6 +1,6 @@
-// `parcook distributed <recipe> --listen 127.0.0.1:PORT ...` in the background for the
-// distributed tests: its stdout (the record) and stderr (the log) kept, stopped by SIGTERM; and
-// raw sockets to poke it with.
+// `parcook <group> <recipe> --listen 127.0.0.1:PORT ...` in the background for the server
+// tests (async/echo, the distributed servers): its stdout (the record) and stderr (the log)
+// kept, stopped by SIGTERM; and raw sockets to poke it with.
 #pragma once
 #include "support/run.hpp"
 
@@ -21,7 +21,7 @@ struct Listener {
     int out = -1, err = -1;
 
     // `env`: extra NAME=VALUE entries. Waits until it accepts connections.
-    Listener(const std::string& recipe, std::vector<std::string> extra,
+    Listener(const std::string& group, const std::string& recipe, std::vector<std::string> extra,
              std::vector<std::string> env = {}, bool wait_for_listen = true);
     struct Stopped {
         int code;
