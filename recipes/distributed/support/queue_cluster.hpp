@@ -1,0 +1,55 @@
+// What a task-queue recipe runs on: the broker (a private redis-server, or --broker URL) and
+// --workers K worker processes, parcook re-executed in the recipe's "worker" role (the role
+// every task-queue recipe lists: worker_role()). `--broker URL --workers 0` uses the workers
+// already serving that broker. Workers stop warmly when the cluster goes; on SIGINT/SIGTERM
+// parcook's cleanup handlers kill them and the private broker and remove its directory.
+#pragma once
+#include "distributed/support/queue_client.hpp"
+#include "distributed/support/queue_embedded.hpp"
+#include "parcook/children.hpp"
+#include "parcook/context.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace parcook::queue {
+
+// The part a worker process plays; every task-queue recipe lists it in .roles.
+Role worker_role();
+
+// The options of a task-queue recipe: the broker's, --workers and --concurrency.
+std::vector<OptionSpec> cluster_options(unsigned workers = 2, unsigned concurrency = 1);
+
+class Cluster {
+public:
+    // Starts the broker and --workers worker processes (each serving with --concurrency
+    // threads). `log_tasks`: the workers log each task (Celery's Received/succeeded lines).
+    Cluster(Context& ctx, bool log_tasks);
+    ~Cluster(); // stops the workers (warm), then the private broker
+    // Stops the workers warmly (SIGTERM; SIGKILL past the timeout) and waits for them: all
+    // their log lines are then in the trace.
+    void stop_workers();
+
+    const Settings& settings() const { return settings_; }
+    const BrokerUrl& url() const { return broker_.url(); }
+    Broker& broker() { return broker_; }
+    unsigned workers() const { return static_cast<unsigned>(workers_.size()); }
+    Client& client() { return client_; }
+    std::vector<Child>& worker_processes() { return workers_; }
+    // Starts one more worker process (e.g. to replace one that was killed).
+    void add_worker();
+
+private:
+    Context& ctx_;
+    Settings settings_;
+    Broker broker_;
+    Client client_;
+    bool log_tasks_;
+    std::vector<Child> workers_;
+};
+
+// Sends `task` once per argument list and returns the results in input order.
+std::vector<boost::json::value> map(Client& client, std::string_view task,
+                                    const std::vector<boost::json::array>& arguments);
+
+} // namespace parcook::queue

@@ -1,0 +1,296 @@
+#include "distributed/support/queue_worker.hpp"
+
+#include "distributed/support/queue_kombu.hpp"
+#include "distributed/support/queue_message.hpp"
+#include "distributed/support/queue_tasks.hpp"
+#include "parcook/host.hpp"
+#include "parcook/stats.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <fmt/format.h>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace parcook::queue {
+namespace json = boost::json;
+namespace {
+
+std::atomic<bool> signalled{false};
+struct sigaction previous[32];
+
+void on_stop_signal(int sig) {
+    if (signalled.exchange(true)) { // the second signal: cold shutdown
+        ::sigaction(sig, &previous[sig], nullptr);
+        ::raise(sig);
+    }
+}
+
+// What the storer writes for one handled message.
+struct Done {
+    std::string id, task, tag, meta; // meta empty: nothing to store
+    std::string outcome;             // succeeded | failed | rejected
+    bool redelivered = false;
+};
+
+class Server {
+public:
+    Server(const WorkerConfig& c, const std::atomic<bool>& stop, const LogLine& log)
+        : config_(c), stop_(stop), log_(log), lists_(priority_lists(c.queues)),
+          limit_(std::max<std::size_t>(4, 4 * c.concurrency)) {}
+
+    WorkerTotals run() {
+        std::vector<std::jthread> threads;
+        executors_left_ = config_.concurrency;
+        threads.emplace_back([this] { guarded([this] { fetcher(); }); });
+        for (unsigned i = 0; i < config_.concurrency; ++i)
+            threads.emplace_back([this] { guarded([this] { executor(); }); });
+        threads.emplace_back([this] { guarded([this] { storer(); }); });
+        threads.clear(); // joins
+        if (error_)
+            std::rethrow_exception(error_);
+        return totals_;
+    }
+
+private:
+    template <class F>
+    void guarded(F body) {
+        try {
+            body();
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            if (!error_)
+                error_ = std::current_exception();
+            changed_.notify_all();
+        }
+        std::lock_guard lock(mutex_);
+        changed_.notify_all();
+    }
+
+    bool stopping() const { return stop_.load() || finished_ || error_; }
+
+    void fetcher() {
+        Redis r(config_.url, config_.timeout);
+        bind_queues(r, config_.queues);
+        const std::string beat =
+            fmt::format("{}{}:{}", heartbeat_prefix, host().hostname, ::getpid());
+        auto next_chores = std::chrono::steady_clock::now();
+        const auto period =
+            std::min<Duration>(std::chrono::seconds(1), config_.visibility_timeout / 4);
+        std::uint64_t fetched = 0;
+        for (;;) {
+            std::size_t room;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait_for(lock, std::chrono::milliseconds(200),
+                                  [&] { return stopping() || in_flight_ < limit_; });
+                if (stopping())
+                    break;
+                room = limit_ - in_flight_;
+            }
+            if (config_.max_tasks)
+                room = std::min<std::uint64_t>(room, config_.max_tasks - fetched);
+            if (std::chrono::steady_clock::now() >= next_chores) {
+                chores(r, beat);
+                next_chores = std::chrono::steady_clock::now() + period;
+            }
+            if (room == 0)
+                continue;
+            std::vector<std::string> got = fetch(r, lists_, room, config_.max_message);
+            if (got.empty())
+                if (std::optional<std::string> one = fetch_blocking(r, lists_, config_.max_message))
+                    got.push_back(std::move(*one));
+            fetched += got.size();
+            std::lock_guard lock(mutex_);
+            in_flight_ += got.size();
+            for (std::string& m : got)
+                todo_.push_back(std::move(m));
+            changed_.notify_all();
+        }
+        std::deque<std::string> left;
+        {
+            std::lock_guard lock(mutex_);
+            left.swap(todo_);
+            fetch_ended_ = true;
+            changed_.notify_all();
+        }
+        for (const std::string& raw : left) { // warm shutdown: not started, so given back
+            const Decoded d = decode(raw, config_.max_message);
+            if (!d.delivery_tag.empty())
+                give_back(r, raw, d.delivery_tag,
+                          d.routing_key.empty() ? config_.queues[0] : d.routing_key);
+        }
+        r.command({"DEL", beat});
+    }
+
+    void chores(Redis& r, const std::string& beat) {
+        const json::object info{{"hostname", host().hostname},
+                                {"pid", ::getpid()},
+                                {"concurrency", config_.concurrency},
+                                {"queues", json::value_from(config_.queues)},
+                                {"processed", processed_.load()}};
+        r.command({"SETEX", beat, "10", json::serialize(info)});
+        const std::size_t n = restore_visible(r, to_seconds(config_.visibility_timeout));
+        if (n > 0) {
+            log_(
+                fmt::format("Restored {} unacked message(s) older than the visibility timeout", n));
+            std::lock_guard lock(mutex_);
+            totals_.restored += n;
+        }
+    }
+
+    void executor() {
+        Redis r(config_.url, config_.timeout);
+        TaskEnv env{r};
+        for (;;) {
+            std::string raw;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [&] { return !todo_.empty() || fetch_ended_ || error_; });
+                if (todo_.empty() || error_) {
+                    if (--executors_left_ == 0)
+                        changed_.notify_all();
+                    return;
+                }
+                raw = std::move(todo_.front());
+                todo_.pop_front();
+            }
+            Done d = handle(env, raw);
+            std::lock_guard lock(mutex_);
+            done_.push_back(std::move(d));
+            changed_.notify_all();
+        }
+    }
+
+    Done handle(TaskEnv& env, const std::string& raw) {
+        const Decoded d = decode(raw, config_.max_message);
+        Done out{d.id, d.task, d.delivery_tag, {}, "rejected"};
+        if (!d.message) {
+            log_(fmt::format("Rejected message{}: {}",
+                             d.id.empty() ? "" : fmt::format(" {}[{}]", d.task, d.id), d.error));
+            if (!d.id.empty())
+                out.meta = failure_meta(d.id, d.exc_type, d.error);
+            return out;
+        }
+        const TaskMessage& m = *d.message;
+        out.redelivered = m.redelivered;
+        const TaskFunction f = find_task(m.task);
+        if (!f) {
+            log_(fmt::format("Received unregistered task of type '{}'. The message has been "
+                             "ignored and discarded.",
+                             m.task));
+            out.meta = failure_meta(m.id, "NotRegistered", fmt::format("'{}'", m.task));
+            return out;
+        }
+        log_(fmt::format("Received task: {}[{}]{}", m.task, m.id,
+                         m.redelivered ? " (redelivered)" : ""));
+        Stopwatch sw;
+        try {
+            if (!m.kwargs.empty())
+                throw TaskError("TypeError", "parcook tasks take no keyword arguments");
+            const json::value result = f(env, m.args);
+            const std::string text = json::serialize(result);
+            log_(fmt::format("Task {}[{}] succeeded in {:.6f}s: {}", m.task, m.id, sw.seconds(),
+                             text.size() > 200 ? text.substr(0, 200) + "..." : text));
+            out.meta = success_meta(m.id, result);
+            out.outcome = "succeeded";
+        } catch (const TaskError& e) {
+            log_(fmt::format("Task {}[{}] raised unexpected: {}('{}')", m.task, m.id, e.type,
+                             e.what()));
+            out.meta = failure_meta(m.id, e.type, e.what());
+            out.outcome = "failed";
+        } catch (const BrokerError&) {
+            throw; // the worker cannot go on
+        } catch (const std::exception& e) {
+            log_(fmt::format("Task {}[{}] raised unexpected: Exception('{}')", m.task, m.id,
+                             e.what()));
+            out.meta = failure_meta(m.id, "Exception", e.what());
+            out.outcome = "failed";
+        }
+        return out;
+    }
+
+    void storer() {
+        Redis r(config_.url, config_.timeout);
+        for (;;) {
+            std::deque<Done> batch;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock,
+                              [&] { return !done_.empty() || executors_left_ == 0 || error_; });
+                if (error_ || (done_.empty() && executors_left_ == 0))
+                    return;
+                batch.swap(done_);
+            }
+            std::size_t replies = 0;
+            for (const Done& d : batch) {
+                if (!d.meta.empty()) {
+                    append_store(r, d.id, d.meta);
+                    ++replies;
+                }
+                const std::string stats =
+                    std::string(stats_prefix) + (d.task.empty() ? "(unreadable)" : d.task);
+                r.append({"HINCRBY", stats, d.outcome, "1"});
+                r.append({"HINCRBY", stats, d.redelivered ? "retried" : "received", "1"});
+                replies += 2;
+                if (!d.tag.empty()) {
+                    append_ack(r, d.tag); // after the result: at-least-once
+                    replies += 2;
+                }
+            }
+            r.flush();
+            for (std::size_t i = 0; i < replies; ++i)
+                r.reply();
+            processed_ += batch.size();
+            std::lock_guard lock(mutex_);
+            for (const Done& d : batch) {
+                ++totals_.received;
+                totals_.succeeded += d.outcome == "succeeded";
+                totals_.failed += d.outcome == "failed";
+                totals_.rejected += d.outcome == "rejected";
+            }
+            in_flight_ -= batch.size();
+            if (config_.max_tasks && totals_.received >= config_.max_tasks)
+                finished_ = true;
+            changed_.notify_all();
+        }
+    }
+
+    const WorkerConfig& config_;
+    const std::atomic<bool>& stop_;
+    const LogLine& log_;
+    const std::vector<std::string> lists_;
+    const std::size_t limit_; // messages fetched and not yet acked, at most
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::string> todo_;
+    std::deque<Done> done_;
+    std::size_t in_flight_ = 0;
+    unsigned executors_left_ = 0;
+    bool fetch_ended_ = false, finished_ = false;
+    std::exception_ptr error_;
+    WorkerTotals totals_;
+    std::atomic<std::uint64_t> processed_{0};
+};
+
+} // namespace
+
+WorkerTotals serve(const WorkerConfig& config, const std::atomic<bool>& stop, const LogLine& log) {
+    return Server(config, stop, log).run();
+}
+
+const std::atomic<bool>& stop_on_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM})
+        ::sigaction(sig, &sa, &previous[sig]);
+    return signalled;
+}
+
+} // namespace parcook::queue
