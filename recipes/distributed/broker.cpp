@@ -39,7 +39,7 @@ std::vector<std::string> publish(queue::Redis& r, const std::string& q, int coun
     return ids;
 }
 
-// Takes one message (waiting up to 1 s) and acks it; its task id, or "" when none came.
+// Takes one message (waiting up to 0.2 s) and acks it; its task id, or "" when none came.
 std::string consume(queue::Redis& r, const std::string& q, bool ack = true) {
     const std::optional<std::string> raw = queue::fetch_blocking(r, {q}, 1 << 20);
     if (!raw)

@@ -36,6 +36,11 @@ Role worker_role() {
     return {"worker", worker};
 }
 
+Recipe member(Recipe r) {
+    r.roles.push_back(worker_role());
+    return r;
+}
+
 std::vector<OptionSpec> cluster_options(unsigned workers, unsigned concurrency) {
     std::vector<OptionSpec> options = broker_options();
     // Not the common --workers: 0 means "use the workers already serving --broker".

@@ -48,6 +48,24 @@ private:
     std::vector<Child> workers_;
 };
 
+// A task-queue recipe's member of a shared workload: lists the worker role.
+Recipe member(Recipe r);
+
+// Runs `body`; a lost broker, a timeout or a failed task becomes a failed check that says so
+// (exit 1), not an internal error. Returns whether body completed.
+template <class F>
+bool answered(Context& ctx, F&& body) {
+    try {
+        body();
+        return true;
+    } catch (const BrokerError& e) {
+        ctx.check("every task answered within --timeout", false, e.what());
+    } catch (const TaskFailed& e) {
+        ctx.check("every task succeeded", false, e.what());
+    }
+    return false;
+}
+
 // Sends `task` once per argument list and returns the results in input order.
 std::vector<boost::json::value> map(Client& client, std::string_view task,
                                     const std::vector<boost::json::array>& arguments);

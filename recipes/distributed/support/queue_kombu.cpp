@@ -170,10 +170,10 @@ std::optional<std::string> fetch_blocking(Redis& r, const std::vector<std::strin
     Args a{"BRPOP"};
     for (const std::string& l : lists)
         a.push_back(l);
-    a.push_back("1");
+    a.push_back("0.2"); // seconds: a stopping worker notices within this
     r.append(a);
     r.flush();
-    std::optional<Reply> reply = r.try_reply(std::chrono::seconds(1) + r.timeout());
+    std::optional<Reply> reply = r.try_reply(std::chrono::milliseconds(200) + r.timeout());
     if (!reply)
         throw BrokerError(fmt::format("broker {}: BRPOP got no answer", r.where()));
     if (is_nil(**reply) || (*reply)->elements != 2)

@@ -33,7 +33,7 @@ double unix_now(); // seconds since the epoch, as Python's time.time()
 // unacked, in one atomic step; messages over `max_bytes` are popped but not recorded.
 std::vector<std::string> fetch(Redis& r, const std::vector<std::string>& lists, std::size_t count,
                                std::uint64_t max_bytes);
-// Waits up to 1 s for one message (BRPOP) and records it as unacked.
+// Waits up to 0.2 s for one message (BRPOP) and records it as unacked.
 std::optional<std::string> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
                                           std::uint64_t max_bytes);
 
