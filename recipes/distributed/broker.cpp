@@ -5,6 +5,7 @@
 // acked comes back after the visibility timeout). Prints the Redis and hiredis versions as the
 // book prints `celery --version`. On a running broker (--broker) it uses a queue of its own
 // instead of "celery", so that real workers do not take its messages.
+#include "distributed/support/queue_cluster.hpp"
 #include "distributed/support/queue_embedded.hpp"
 #include "distributed/support/queue_kombu.hpp"
 #include "distributed/support/queue_message.hpp"
@@ -54,7 +55,7 @@ std::string consume(queue::Redis& r, const std::string& q, bool ack = true) {
     return d.id;
 }
 
-void run(Context& ctx) {
+void demonstrate(Context& ctx) {
     const queue::Settings s = queue::settings(ctx);
     queue::Broker broker(s);
     const queue::BrokerUrl& url = broker.url();
@@ -112,6 +113,10 @@ void run(Context& ctx) {
     ctx.check("stats: the queue is empty and nothing is unacked",
               st.queue_lengths.at(q) == 0 && (!broker.embedded() || st.unacked == 0),
               fmt::format("{} waiting, {} unacked", st.queue_lengths.at(q), st.unacked));
+}
+
+void run(Context& ctx) {
+    queue::answered(ctx, [&] { demonstrate(ctx); });
 }
 
 } // namespace

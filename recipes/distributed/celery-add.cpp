@@ -27,7 +27,7 @@ bool logged(Context& ctx, const std::string& id, const std::string& result) {
     return received && succeeded;
 }
 
-void run(Context& ctx) {
+void demonstrate(Context& ctx) {
     const std::int64_t x = ctx.integer("x"), y = ctx.integer("y");
     const unsigned clients = static_cast<unsigned>(ctx.integer("clients"));
     queue::Cluster cluster(ctx, true);
@@ -76,6 +76,10 @@ void run(Context& ctx) {
     if (cluster.workers() > 0)
         ctx.check("the worker logged Received and succeeded lines with the id and the result",
                   logged(ctx, id, json::serialize(v)));
+}
+
+void run(Context& ctx) {
+    queue::answered(ctx, [&] { demonstrate(ctx); });
 }
 
 } // namespace

@@ -12,7 +12,8 @@ namespace {
 void run(Context& ctx) {
     const std::vector<unsigned> tasks = workload::fib_tasks(ctx);
     std::optional<queue::Cluster> cluster;
-    ctx.setup([&] { cluster.emplace(ctx, false); });
+    if (!queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx, false); }); }))
+        return;
     std::vector<boost::json::array> args;
     for (unsigned k : tasks)
         args.push_back({k});

@@ -33,8 +33,9 @@ void run(Context& ctx) {
     const std::string mode = ctx.text("mode");
     const std::uint64_t expected = (n - 1) * n * (2 * n - 1) / 6;
     std::optional<queue::Cluster> cluster;
-    if (mode != "serial")
-        ctx.setup([&] { cluster.emplace(ctx, false); });
+    if (mode != "serial" &&
+        !queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx, false); }); }))
+        return;
 
     std::uint64_t sum = 0;
     bool in_order = true, all = true;

@@ -59,7 +59,7 @@ bool answered(Context& ctx, F&& body) {
         body();
         return true;
     } catch (const BrokerError& e) {
-        ctx.check("every task answered within --timeout", false, e.what());
+        ctx.check("the broker answered within --timeout", false, e.what());
     } catch (const TaskFailed& e) {
         ctx.check("every task succeeded", false, e.what());
     }
