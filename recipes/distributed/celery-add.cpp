@@ -92,10 +92,8 @@ extern const Recipe distributed_celery_add{
     .options =
         [] {
             std::vector<OptionSpec> o = queue::cluster_options(1, 2);
-            o.push_back(
-                integer_option("x", 5, "first operand", -(INT64_C(1) << 52), INT64_C(1) << 52));
-            o.push_back(
-                integer_option("y", 5, "second operand", -(INT64_C(1) << 52), INT64_C(1) << 52));
+            o.push_back(integer_option("x", 5, "first operand", 0, INT64_C(1) << 52));
+            o.push_back(integer_option("y", 5, "second operand", 0, INT64_C(1) << 52));
             o.push_back(
                 integer_option("clients", 3, "concurrent clients, each sending one add", 1, 64));
             o.push_back(duration_option("sleep", "1s", "what each of the two sleep tasks sleeps"));
