@@ -27,10 +27,36 @@ bool logged(Context& ctx, const std::string& id, const std::string& result) {
     return received && succeeded;
 }
 
+// The benchmark figures: --round-trips add(i, i) sent at once and their results read back, and
+// --latency one-at-a-time delay(...).get() calls (the median).
+void measure_round_trips(Context& ctx, queue::Client& client) {
+    const std::uint64_t n = ctx.count("round-trips");
+    std::vector<json::array> args;
+    for (std::uint64_t i = 0; i < n; ++i)
+        args.push_back({i, i});
+    Stopwatch sw;
+    const std::vector<json::value> sums = queue::map(client, "parcook.add", args);
+    const double seconds = sw.seconds();
+    std::uint64_t right = 0;
+    for (std::uint64_t i = 0; i < n; ++i)
+        right += sums[i] == json::value(2 * i);
+    ctx.check(fmt::format("{} add(i, i) round trips returned 2i", n), right == n);
+    ctx.metric("round_trips_per_s", static_cast<double>(n) / seconds, "tasks/s");
+    std::vector<double> samples;
+    for (std::uint64_t i = 0; i < ctx.count("latency"); ++i) {
+        Stopwatch one;
+        client.get(client.delay("parcook.add", {i, 1}));
+        samples.push_back(one.seconds());
+    }
+    const Stats latency = Stats::of(std::move(samples));
+    ctx.metric("delay_get_latency", latency.median, "s");
+    ctx.headline("delay_get_latency");
+}
+
 void demonstrate(Context& ctx) {
     const std::int64_t x = ctx.integer("x"), y = ctx.integer("y");
     const unsigned clients = static_cast<unsigned>(ctx.integer("clients"));
-    queue::Cluster cluster(ctx, true);
+    queue::Cluster cluster(ctx);
     queue::Client& client = cluster.client();
 
     const std::string id = client.delay("parcook.add", {x, y});
@@ -67,13 +93,10 @@ void demonstrate(Context& ctx) {
         ctx.check(fmt::format("two {} sleeps ran side by side (< 1.5x one)", format_seconds(pause)),
                   both < 1.5 * pause, format_seconds(both));
 
-    Stopwatch latency;
-    client.get(client.delay("parcook.add", {x, y}));
-    ctx.metric("delay_get_latency", latency.seconds(), "s");
-    ctx.headline("delay_get_latency");
+    measure_round_trips(ctx, client);
 
     cluster.stop_workers(); // their last lines are now in the trace
-    if (cluster.workers() > 0)
+    if (cluster.workers() > 0 && ctx.text("loglevel") == "info")
         ctx.check("the worker logged Received and succeeded lines with the id and the result",
                   logged(ctx, id, json::serialize(v)));
 }
@@ -91,16 +114,22 @@ extern const Recipe distributed_celery_add{
     .book = "How to create a task with Celery [book ch.5]",
     .options =
         [] {
-            std::vector<OptionSpec> o = queue::cluster_options(1, 2);
+            std::vector<OptionSpec> o = queue::cluster_options(1, 2, "info");
             o.push_back(integer_option("x", 5, "first operand", 0, INT64_C(1) << 52));
             o.push_back(integer_option("y", 5, "second operand", 0, INT64_C(1) << 52));
             o.push_back(
                 integer_option("clients", 3, "concurrent clients, each sending one add", 1, 64));
             o.push_back(duration_option("sleep", "1s", "what each of the two sleep tasks sleeps"));
+            o.push_back(count_option("round-trips", "1000",
+                                     "add(i, i) tasks sent at once for the throughput figure",
+                                     10000000, 1));
+            o.push_back(count_option("latency", "200",
+                                     "one-at-a-time delay().get() calls for the latency figure",
+                                     1000000, 1));
             return o;
         }(),
     .run = run,
-    .tour_args = {"--sleep", "200ms"},
+    .tour_args = {"--sleep", "200ms", "--round-trips", "500", "--latency", "50"},
     .roles = {queue::worker_role()},
 };
 

@@ -12,7 +12,7 @@ namespace {
 void run(Context& ctx) {
     const std::vector<unsigned> tasks = workload::fib_tasks(ctx);
     std::optional<queue::Cluster> cluster;
-    if (!queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx, false); }); }))
+    if (!queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx); }); }))
         return;
     std::vector<boost::json::array> args;
     for (unsigned k : tasks)

@@ -15,7 +15,7 @@ namespace {
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
     std::optional<queue::Cluster> cluster;
-    if (!queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx, false); }); }))
+    if (!queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx); }); }))
         return;
     const unsigned workers = cluster->workers();
     const std::uint64_t parts = std::min(workload::task_count(ctx, std::max(workers, 1u)), n);

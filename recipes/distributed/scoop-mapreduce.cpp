@@ -34,7 +34,7 @@ void run(Context& ctx) {
     const std::uint64_t expected = (n - 1) * n * (2 * n - 1) / 6;
     std::optional<queue::Cluster> cluster;
     if (mode != "serial" &&
-        !queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx, false); }); }))
+        !queue::answered(ctx, [&] { ctx.setup([&] { cluster.emplace(ctx); }); }))
         return;
 
     std::uint64_t sum = 0;

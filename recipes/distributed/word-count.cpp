@@ -47,7 +47,7 @@ void run(Context& ctx) {
     std::vector<std::string_view> chunks;
     ctx.setup([&] {
         text = workload::word_count_input(ctx);
-        cluster.emplace(ctx, false);
+        cluster.emplace(ctx);
         chunks =
             workload::split_text(text, workload::task_count(ctx, std::max(cluster->workers(), 1u)));
     });

@@ -41,19 +41,22 @@ Recipe member(Recipe r) {
     return r;
 }
 
-std::vector<OptionSpec> cluster_options(unsigned workers, unsigned concurrency) {
+std::vector<OptionSpec> cluster_options(unsigned workers, unsigned concurrency,
+                                        std::string loglevel) {
     std::vector<OptionSpec> options = broker_options();
     // Not the common --workers: 0 means "use the workers already serving --broker".
     options.push_back(integer_option(
         "workers", workers, "worker processes to start (0: use those serving --broker)", 0, 256));
     options.push_back(
         integer_option("concurrency", concurrency, "executor threads per worker process", 1, 256));
+    options.push_back(choice_option("loglevel", std::move(loglevel), {"info", "warning"},
+                                    "the workers' log: info adds a line per task"));
     return options;
 }
 
-Cluster::Cluster(Context& ctx, bool log_tasks)
+Cluster::Cluster(Context& ctx)
     : ctx_(ctx), settings_(queue::settings(ctx)), broker_(settings_),
-      client_(broker_.url(), settings_.timeout), log_tasks_(log_tasks) {
+      client_(broker_.url(), settings_.timeout) {
     const auto k = static_cast<unsigned>(ctx.integer("workers"));
     if (k == 0 && settings_.embedded)
         throw UsageError("--workers: 0 (use running workers) needs --broker URL");
@@ -65,10 +68,10 @@ void Cluster::add_worker() {
     const std::string name = fmt::format("worker-{}", workers_.size() + 1);
     workers_.emplace_back(
         ctx_, name,
-        role_call("worker",
-                  WorkerArgs{broker_.url().str(), name,
-                             static_cast<unsigned>(ctx_.integer("concurrency")), settings_.timeout,
-                             settings_.visibility_timeout, settings_.max_message, log_tasks_}));
+        role_call("worker", WorkerArgs{broker_.url().str(), name,
+                                       static_cast<unsigned>(ctx_.integer("concurrency")),
+                                       settings_.timeout, settings_.visibility_timeout,
+                                       settings_.max_message, ctx_.text("loglevel") == "info"}));
 }
 
 Cluster::~Cluster() {

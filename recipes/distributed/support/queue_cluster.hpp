@@ -17,14 +17,16 @@ namespace parcook::queue {
 // The part a worker process plays; every task-queue recipe lists it in .roles.
 Role worker_role();
 
-// The options of a task-queue recipe: the broker's, --workers and --concurrency.
-std::vector<OptionSpec> cluster_options(unsigned workers = 2, unsigned concurrency = 1);
+// The options of a task-queue recipe: the broker's, --workers, --concurrency and the workers'
+// --loglevel (info: a line per task, as Celery's worker; warning: problems only).
+std::vector<OptionSpec> cluster_options(unsigned workers = 2, unsigned concurrency = 1,
+                                        std::string loglevel = "warning");
 
 class Cluster {
 public:
     // Starts the broker and --workers worker processes (each serving with --concurrency
-    // threads). `log_tasks`: the workers log each task (Celery's Received/succeeded lines).
-    Cluster(Context& ctx, bool log_tasks);
+    // threads; with --loglevel info they log Celery's Received/succeeded line for each task).
+    explicit Cluster(Context& ctx);
     ~Cluster(); // stops the workers (warm), then the private broker
     // Stops the workers warmly (SIGTERM; SIGKILL past the timeout) and waits for them: all
     // their log lines are then in the trace.
@@ -44,7 +46,6 @@ private:
     Settings settings_;
     Broker broker_;
     Client client_;
-    bool log_tasks_;
     std::vector<Child> workers_;
 };
 
