@@ -84,12 +84,14 @@ void demonstrate(Context& ctx) {
                           [&](const json::value& r) { return r == json::value(x + y); }));
 
     const double pause = to_seconds(ctx.duration("sleep"));
-    const unsigned slots = cluster.workers() * static_cast<unsigned>(ctx.integer("concurrency"));
+    // Checked for one worker's --concurrency (Celery's prefork pool): a worker prefetches, so
+    // two single-threaded workers may both hold the two sleeps in one of them.
+    const bool pool = cluster.workers() > 0 && ctx.integer("concurrency") >= 2;
     Stopwatch sw;
     client.get(client.send("parcook.sleep", {{pause}, {pause}}));
     const double both = sw.seconds();
     ctx.metric("two_sleeps", both, "s");
-    if (slots >= 2 || cluster.workers() == 0)
+    if (pool)
         ctx.check(fmt::format("two {} sleeps ran side by side (< 1.5x one)", format_seconds(pause)),
                   both < 1.5 * pause, format_seconds(both));
 
