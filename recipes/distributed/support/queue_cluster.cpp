@@ -27,7 +27,12 @@ void worker(Context&, const WorkerArgs& args) {
         if (args.log_tasks || (!line.starts_with("Received task:") && !line.starts_with("Task ")))
             child_say(args.name, line);
     };
-    serve(config, stop_on_signals(), log);
+    try {
+        serve(config, stop_on_signals(), log);
+    } catch (const BrokerError& e) {
+        child_say(args.name, fmt::format("stopped: {}", e.what()));
+        throw ExitNow{1};
+    }
 }
 
 } // namespace
