@@ -47,7 +47,7 @@ std::string consume(queue::Redis& r, const std::string& q, bool ack = true) {
         return {};
     const queue::Decoded d = queue::decode(*raw, 1 << 20);
     if (ack) {
-        queue::append_ack(r, d.delivery_tag);
+        queue::append_ack(r, {d.delivery_tag});
         r.flush();
         r.reply();
         r.reply();

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <fmt/format.h>
+#include <mutex>
 
 namespace parcook::queue {
 namespace json = boost::json;
@@ -68,8 +69,12 @@ std::string list_name(const std::string& queue, int priority) {
     return priority ? fmt::format("{}{}{}", queue, sep, priority) : queue;
 }
 
-Args script_args(std::string_view script, const std::vector<std::string>& keys) {
-    Args a{"EVAL", script};
+// The SHA1 of each script as the broker reported it (the same on every broker).
+std::string fetch_sha, store_sha;
+std::once_flag loaded;
+
+Args script_args(std::string_view sha, const std::vector<std::string>& keys) {
+    Args a{"EVALSHA", sha};
     thread_local std::string count;
     count = std::to_string(keys.size());
     a.push_back(count);
@@ -154,7 +159,7 @@ std::vector<std::string> fetch(Redis& r, const std::vector<std::string>& lists, 
                                std::uint64_t max_bytes) {
     std::vector<std::string> keys{std::string(unacked_key), std::string(unacked_index_key)};
     keys.insert(keys.end(), lists.begin(), lists.end());
-    Args a = script_args(fetch_script, keys);
+    Args a = script_args(fetch_sha, keys);
     const std::string n = std::to_string(count), now = fmt::format("{:.6f}", unix_now()),
                       max = std::to_string(max_bytes);
     a.insert(a.end(), {n, now, max});
@@ -196,19 +201,33 @@ std::optional<std::string> fetch_blocking(Redis& r, const std::vector<std::strin
     return raw;
 }
 
-void append_ack(Redis& r, std::string_view delivery_tag) {
-    r.append({"ZREM", unacked_index_key, delivery_tag});
-    r.append({"HDEL", unacked_key, delivery_tag});
+void load_scripts(Redis& r) {
+    const Reply fetch = r.command({"SCRIPT", "LOAD", fetch_script});
+    const Reply store = r.command({"SCRIPT", "LOAD", store_script});
+    std::call_once(loaded, [&] {
+        fetch_sha = text_of(*fetch);
+        store_sha = text_of(*store);
+    });
+}
+
+void append_ack(Redis& r, const std::vector<std::string>& delivery_tags) {
+    Args zrem{"ZREM", unacked_index_key}, hdel{"HDEL", unacked_key};
+    for (const std::string& tag : delivery_tags) {
+        zrem.push_back(tag);
+        hdel.push_back(tag);
+    }
+    r.append(zrem);
+    r.append(hdel);
 }
 
 void append_store(Redis& r, std::string_view id, std::string_view meta) {
-    r.append({"EVAL", store_script, "1", result_key(id), meta, result_expires});
+    r.append({"EVALSHA", store_sha, "1", result_key(id), meta, result_expires});
 }
 
 void give_back(Redis& r, std::string_view raw, std::string_view delivery_tag,
                std::string_view queue) {
     r.append({"RPUSH", queue, raw});
-    append_ack(r, delivery_tag);
+    append_ack(r, {std::string(delivery_tag)});
     r.flush();
     for (int i = 0; i < 3; ++i)
         r.reply();

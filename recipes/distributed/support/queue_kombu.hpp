@@ -29,6 +29,10 @@ void bind_queues(Redis& r, const std::vector<std::string>& queues);
 
 double unix_now(); // seconds since the epoch, as Python's time.time()
 
+// Loads the worker's Lua scripts into the broker (once per connection, before fetch() and
+// append_store()), so that each call sends the script's SHA1, not its text.
+void load_scripts(Redis& r);
+
 // Pops up to `count` messages from `lists` (in order) and records the ones it can read as
 // unacked, in one atomic step; messages over `max_bytes` are popped but not recorded.
 std::vector<std::string> fetch(Redis& r, const std::vector<std::string>& lists, std::size_t count,
@@ -37,8 +41,8 @@ std::vector<std::string> fetch(Redis& r, const std::vector<std::string>& lists, 
 std::optional<std::string> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
                                           std::uint64_t max_bytes);
 
-// Queues (not sends) the acknowledgement of a delivery: it leaves unacked.
-void append_ack(Redis& r, std::string_view delivery_tag);
+// Queues (not sends) the acknowledgement of deliveries: they leave unacked. Two replies.
+void append_ack(Redis& r, const std::vector<std::string>& delivery_tags);
 // Queues the storing of a result unless a SUCCESS is already stored; publishes it.
 void append_store(Redis& r, std::string_view id, std::string_view meta);
 // Puts a delivered message that was not started back at the head of its queue, and acks it.

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <deque>
 #include <fmt/format.h>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -75,6 +76,7 @@ private:
 
     void fetcher() {
         Redis r(config_.url, config_.timeout);
+        load_scripts(r);
         bind_queues(r, config_.queues);
         const std::string beat =
             fmt::format("{}{}:{}", heartbeat_prefix, host().hostname, ::getpid());
@@ -216,6 +218,7 @@ private:
 
     void storer() {
         Redis r(config_.url, config_.timeout);
+        load_scripts(r);
         for (;;) {
             std::deque<Done> batch;
             {
@@ -227,20 +230,27 @@ private:
                 batch.swap(done_);
             }
             std::size_t replies = 0;
+            std::map<std::pair<std::string, std::string>, int> counts; // (task, counter) -> n
+            std::vector<std::string> tags;
             for (const Done& d : batch) {
                 if (!d.meta.empty()) {
                     append_store(r, d.id, d.meta);
                     ++replies;
                 }
-                const std::string stats =
-                    std::string(stats_prefix) + (d.task.empty() ? "(unreadable)" : d.task);
-                r.append({"HINCRBY", stats, d.outcome, "1"});
-                r.append({"HINCRBY", stats, d.redelivered ? "retried" : "received", "1"});
+                const std::string task = d.task.empty() ? "(unreadable)" : d.task;
+                ++counts[{task, d.outcome}];
+                ++counts[{task, d.redelivered ? "retried" : "received"}];
+                if (!d.tag.empty())
+                    tags.push_back(d.tag);
+            }
+            for (const auto& [key, n] : counts) {
+                r.append({"HINCRBY", std::string(stats_prefix) + key.first, key.second,
+                          std::to_string(n)});
+                ++replies;
+            }
+            if (!tags.empty()) {
+                append_ack(r, tags); // after the results: at-least-once
                 replies += 2;
-                if (!d.tag.empty()) {
-                    append_ack(r, d.tag); // after the result: at-least-once
-                    replies += 2;
-                }
             }
             r.flush();
             for (std::size_t i = 0; i < replies; ++i)
