@@ -12,6 +12,10 @@
 #include "distributed/support/queue_tasks.hpp"
 #include "parcook/workloads.hpp"
 
+#include <algorithm>
+#include <fmt/format.h>
+#include <fstream>
+
 namespace parcook {
 namespace {
 
@@ -41,6 +45,38 @@ Table map_reduce(queue::Client& client, const std::vector<std::string_view>& chu
     return table;
 }
 
+// Disco's two result files: "word\tcount" by word, and by count (descending, then word). Read
+// back and checked for their order.
+void write_results(Context& ctx, const std::string& dir, const Table& table) {
+    std::vector<std::pair<std::string, std::uint64_t>> by_count(table.begin(), table.end());
+    std::stable_sort(by_count.begin(), by_count.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    auto write = [&](const std::string& name, const auto& rows) {
+        const std::string path = dir + "/" + name;
+        std::ofstream out(path);
+        for (const auto& [word, count] : rows)
+            out << word << '\t' << count << '\n';
+        out.close();
+        if (!out)
+            throw UsageError(fmt::format("--output: cannot write {}", quote_input(path)));
+        std::ifstream in(path);
+        std::vector<std::pair<std::string, std::uint64_t>> back;
+        std::string word;
+        for (std::uint64_t count; in >> word >> count;)
+            back.emplace_back(word, count);
+        return back;
+    };
+    const auto alpha = write("SortAlphabetical.txt", table);
+    const auto numeric = write("SortNumerical.txt", by_count);
+    ctx.check("SortAlphabetical.txt is sorted by word",
+              alpha.size() == table.size() && std::is_sorted(alpha.begin(), alpha.end()));
+    ctx.check("SortNumerical.txt is sorted by count (descending), then word",
+              numeric.size() == table.size() &&
+                  std::is_sorted(numeric.begin(), numeric.end(), [](const auto& a, const auto& b) {
+                      return a.second != b.second ? a.second > b.second : a.first < b.first;
+                  }));
+}
+
 void run(Context& ctx) {
     std::string text;
     std::optional<queue::Cluster> cluster;
@@ -58,6 +94,8 @@ void run(Context& ctx) {
         }))
         return;
     ctx.param("partitions", partitions);
+    if (!ctx.text("output").empty())
+        write_results(ctx, ctx.text("output"), table);
     workload::finish_word_count(ctx, {cluster->workers(), chunks.size()}, text, table);
 }
 
@@ -69,6 +107,9 @@ extern const Recipe distributed_word_count = queue::member(workload::shared_reci
     [] {
         std::vector<OptionSpec> o = queue::cluster_options();
         o.push_back(count_option("partitions", "2", "R: reduce partitions", 1024, 1));
+        o.push_back(text_option("output", "",
+                                "write SortAlphabetical.txt and SortNumerical.txt (Disco's result "
+                                "files) into this directory"));
         return o;
     }(),
     Uses::tasks));

@@ -3,7 +3,10 @@
 #include "support/run.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <unistd.h>
 
 using namespace parcook::test;
 
@@ -123,4 +126,19 @@ TEST_CASE("distributed/worker --self-check and stats on a private broker") {
     const Run csv = parcook::test::parcook({"distributed", "stats", "--format", "csv"});
     CHECK(csv.code == 0);
     CHECK(csv.out.starts_with("recipe,broker,queues,unacked"));
+}
+
+TEST_CASE("distributed/word-count --output writes Disco's two files in their orders") {
+    if (!has_redis())
+        return;
+    const std::string dir =
+        std::filesystem::temp_directory_path() / ("parcook-wc-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto r = record_of({"distributed", "word-count", "--n", "1", "-r", "1", "--output", dir});
+    CHECK(all_checks_passed(r));
+    std::ifstream numeric(dir + "/SortNumerical.txt");
+    std::string first;
+    std::getline(numeric, first);
+    CHECK(first == "are\t6");
+    std::filesystem::remove_all(dir);
 }
