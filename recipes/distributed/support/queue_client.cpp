@@ -14,6 +14,8 @@ namespace {
 
 constexpr std::size_t batch = 1000; // messages per LPUSH, channels per SUBSCRIBE
 constexpr std::string_view meta_prefix = "celery-task-meta-";
+constexpr std::string_view meta_pattern = "celery-task-meta-*";
+constexpr std::size_t pattern_from = 64; // tasks per send() from which the pattern is used
 
 // The result meta's outcome: true for SUCCESS (result set), false for a state still to come;
 // throws TaskFailed for FAILURE.
@@ -54,19 +56,27 @@ std::vector<std::string> Client::send(std::string_view task,
         ids.push_back(m.id);
         messages.push_back(encode(m));
     }
-    // Subscribed before anything is sent, so no result can be published unseen.
-    std::vector<std::string> channels;
-    for (std::size_t at = 0; at < ids.size(); at += batch) {
-        Args sub{"SUBSCRIBE"};
-        channels.clear();
-        for (std::size_t i = at; i < std::min(ids.size(), at + batch); ++i)
-            channels.push_back(result_key(ids[i]));
-        sub.insert(sub.end(), channels.begin(), channels.end());
-        results_.append(sub);
+    // Subscribed before anything is sent, so no result can be published unseen: to each
+    // task's channel, or for a large batch to all result channels at once (one subscription
+    // instead of thousands; results of other clients' tasks are then read and skipped).
+    if (pattern_ || ids.size() >= pattern_from) {
+        if (!pattern_) { // kept for the client's life: later sends need nothing more
+            results_.command({"PSUBSCRIBE", meta_pattern});
+            pattern_ = true;
+        }
+    } else {
+        for (std::size_t at = 0; at < ids.size(); at += batch) {
+            Args sub{"SUBSCRIBE"};
+            std::vector<std::string> channels;
+            for (std::size_t i = at; i < std::min(ids.size(), at + batch); ++i)
+                channels.push_back(result_key(ids[i]));
+            sub.insert(sub.end(), channels.begin(), channels.end());
+            results_.append(sub);
+        }
+        results_.flush();
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            results_.reply(); // one confirmation per channel
     }
-    results_.flush();
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        results_.reply(); // one confirmation per channel
     for (std::size_t at = 0; at < messages.size(); at += batch) {
         Args push{"LPUSH", queue_};
         for (std::size_t i = at; i < std::min(messages.size(), at + batch); ++i)
@@ -101,11 +111,13 @@ void Client::collect(const std::vector<std::string>& ids,
     auto last_progress = std::chrono::steady_clock::now();
     while (!pending.empty()) {
         std::optional<Reply> r = results_.try_reply(std::chrono::seconds(1));
-        if (r && (*r)->type == REDIS_REPLY_ARRAY && (*r)->elements == 3 &&
-            text_of(*(*r)->element[0]) == "message") {
-            const std::string_view channel = text_of(*(*r)->element[1]);
+        // ["message", channel, data] or ["pmessage", pattern, channel, data]
+        const std::size_t n = r && (*r)->type == REDIS_REPLY_ARRAY ? (*r)->elements : 0;
+        const std::string_view kind = n ? text_of(*(*r)->element[0]) : "";
+        if ((kind == "message" && n == 3) || (kind == "pmessage" && n == 4)) {
+            const std::string_view channel = text_of(*(*r)->element[n - 2]);
             if (channel.starts_with(meta_prefix) &&
-                deliver(channel.substr(meta_prefix.size()), text_of(*(*r)->element[2])))
+                deliver(channel.substr(meta_prefix.size()), text_of(*(*r)->element[n - 1])))
                 last_progress = std::chrono::steady_clock::now();
             continue;
         }
@@ -135,13 +147,15 @@ void Client::collect(const std::vector<std::string>& ids,
                 format_seconds(to_seconds(commands_.timeout())), pending.size(), ids.size(), queue_,
                 commands_.where()));
     }
-    Args unsub{"UNSUBSCRIBE"}; // the confirmations are skipped by later reads
-    std::vector<std::string> channels;
-    for (const std::string& id : ids)
-        channels.push_back(result_key(id));
-    unsub.insert(unsub.end(), channels.begin(), channels.end());
-    results_.append(unsub);
-    results_.flush();
+    if (ids.size() < pattern_from) {
+        Args unsub{"UNSUBSCRIBE"}; // the confirmations are skipped by later reads
+        std::vector<std::string> channels;
+        for (const std::string& id : ids)
+            channels.push_back(result_key(id));
+        unsub.insert(unsub.end(), channels.begin(), channels.end());
+        results_.append(unsub);
+        results_.flush();
+    }
 }
 
 std::vector<json::value> Client::get(const std::vector<std::string>& ids) {

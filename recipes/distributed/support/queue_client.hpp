@@ -1,9 +1,10 @@
 // The task queue's client, Celery's delay() and AsyncResult.get(): send() subscribes to the
-// tasks' result channels, then LPUSHes their messages in one command per batch (FIFO: the
-// first sent is the first a worker takes) and returns the ids; collect() waits for the results
-// as the workers PUBLISH them (reading the stored result when a message was missed), each id
-// once however many times its task ran. Every wait is bounded: no result within the timeout
-// (no worker, a stalled one) or a lost broker is a BrokerError that says so.
+// tasks' result channels (for a large batch, to the pattern of all of them), then LPUSHes their
+// messages in one command per batch (FIFO: the first sent is the first a worker takes) and returns
+// the ids; collect() waits for the results as the workers PUBLISH them (reading the stored result
+// when a message was missed), each id once however many times its task ran. Every wait is bounded:
+// no result within the timeout (no worker, a stalled one) or a lost broker is a BrokerError that
+// says so.
 #pragma once
 #include "distributed/support/queue_redis.hpp"
 
@@ -43,6 +44,7 @@ public:
 private:
     std::string queue_;
     Redis commands_, results_; // results_ is subscribed to the pending results' channels
+    bool pattern_ = false;     // results_ is subscribed to every result channel
 };
 
 } // namespace parcook::queue
