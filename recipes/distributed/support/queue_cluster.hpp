@@ -34,14 +34,11 @@ public:
 
     const Settings& settings() const { return settings_; }
     const BrokerUrl& url() const { return broker_.url(); }
-    Broker& broker() { return broker_; }
     unsigned workers() const { return static_cast<unsigned>(workers_.size()); }
     Client& client() { return client_; }
-    std::vector<Child>& worker_processes() { return workers_; }
-    // Starts one more worker process (e.g. to replace one that was killed).
-    void add_worker();
 
 private:
+    void add_worker();
     Context& ctx_;
     Settings settings_;
     Broker broker_;

@@ -41,7 +41,6 @@ public:
     explicit Broker(const Settings& settings);
     const BrokerUrl& url() const { return embedded_ ? embedded_->url() : url_; }
     bool embedded() const { return embedded_.has_value(); }
-    EmbeddedBroker* private_server() { return embedded_ ? &*embedded_ : nullptr; }
 
 private:
     std::optional<EmbeddedBroker> embedded_;
