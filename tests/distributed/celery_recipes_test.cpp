@@ -142,3 +142,14 @@ TEST_CASE("distributed/word-count --output writes Disco's two files in their ord
     CHECK(first == "are\t6");
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("distributed/pi --book runs the book's three sizes, each within 6 sigma") {
+    if (!has_redis())
+        return;
+    const auto r = record_of({"distributed", "pi", "--book"});
+    CHECK(all_checks_passed(r));
+    CHECK(r.at("checks").as_array().size() == 3);
+    const auto texts = trace_texts(r);
+    CHECK(std::count(texts.begin(), texts.end(),
+                     "number of workers 2000 - number of attempts 2000") == 1);
+}
