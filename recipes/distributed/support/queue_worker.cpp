@@ -41,8 +41,7 @@ struct Done {
 class Server {
 public:
     Server(const WorkerConfig& c, const std::atomic<bool>& stop, const LogLine& log)
-        : config_(c), stop_(stop), log_(log), lists_(priority_lists(c.queues)),
-          limit_(16 * c.concurrency) {}
+        : config_(c), stop_(stop), log_(log), lists_(priority_lists(c.queues)) {}
 
     WorkerTotals run() {
         std::vector<std::jthread> threads;
@@ -89,10 +88,10 @@ private:
             {
                 std::unique_lock lock(mutex_);
                 changed_.wait_for(lock, std::chrono::milliseconds(200),
-                                  [&] { return stopping() || in_flight_ < limit_; });
+                                  [&] { return stopping() || in_flight_ < limit(); });
                 if (stopping())
                     break;
-                room = limit_ - in_flight_;
+                room = limit() - in_flight_;
             }
             if (config_.max_tasks)
                 room = std::min<std::uint64_t>(room, config_.max_tasks - fetched);
@@ -161,8 +160,11 @@ private:
                 raw = std::move(todo_.front());
                 todo_.pop_front();
             }
+            Stopwatch sw;
             Done d = handle(env, raw);
             std::lock_guard lock(mutex_);
+            mean_task_s_ =
+                mean_task_s_ < 0 ? sw.seconds() : 0.9 * mean_task_s_ + 0.1 * sw.seconds();
             done_.push_back(std::move(d));
             changed_.notify_all();
         }
@@ -274,15 +276,21 @@ private:
     const std::atomic<bool>& stop_;
     const LogLine& log_;
     const std::vector<std::string> lists_;
-    // Messages fetched and not yet acked, at most: 16 per thread (Celery prefetches 4 per
-    // process; more in flight means fewer round trips per task, measured in docs/benchmarks.md).
-    const std::size_t limit_;
+    // Messages fetched and not yet acked, at most. Short tasks (under 1 ms on average) are
+    // prefetched 16 per executor thread: round trips then dominate, and a batch shares them.
+    // Longer ones (or before any has run) one per thread, as Celery's -Ofair, so that one worker
+    // does not hold tasks another worker could run now.
+    std::size_t limit() const {
+        const bool short_tasks = mean_task_s_ >= 0 && mean_task_s_ < 1e-3;
+        return (short_tasks ? 16 : 1) * config_.concurrency;
+    }
 
     std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<std::string> todo_;
     std::deque<Done> done_;
     std::size_t in_flight_ = 0;
+    double mean_task_s_ = -1; // running mean of the task times, -1 before the first
     unsigned executors_left_ = 0;
     bool fetch_ended_ = false, finished_ = false;
     std::exception_ptr error_;
