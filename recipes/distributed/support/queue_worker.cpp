@@ -31,7 +31,7 @@ void on_stop_signal(int sig) {
     }
 }
 
-// What the storer writes for one handled message.
+// What is stored and acked for one handled message.
 struct Done {
     std::string id, task, tag, meta; // meta empty: nothing to store
     std::string outcome;             // succeeded | failed | rejected
@@ -45,11 +45,9 @@ public:
 
     WorkerTotals run() {
         std::vector<std::jthread> threads;
-        executors_left_ = config_.concurrency;
         threads.emplace_back([this] { guarded([this] { fetcher(); }); });
         for (unsigned i = 0; i < config_.concurrency; ++i)
             threads.emplace_back([this] { guarded([this] { executor(); }); });
-        threads.emplace_back([this] { guarded([this] { storer(); }); });
         threads.clear(); // joins
         if (error_)
             std::rethrow_exception(error_);
@@ -146,26 +144,43 @@ private:
 
     void executor() {
         Redis r(config_.url, config_.timeout);
+        load_scripts(r);
         TaskEnv env{r};
         for (;;) {
-            std::string raw;
+            std::vector<std::string> mine;
             {
                 std::unique_lock lock(mutex_);
                 changed_.wait(lock, [&] { return !todo_.empty() || fetch_ended_ || error_; });
-                if (todo_.empty() || error_) {
-                    if (--executors_left_ == 0)
-                        changed_.notify_all();
+                if (todo_.empty() || error_)
                     return;
+                // An equal share of what is waiting, so no other executor is left idle.
+                const std::size_t share =
+                    (todo_.size() + config_.concurrency - 1) / config_.concurrency;
+                for (std::size_t k = 0; k < share; ++k) {
+                    mine.push_back(std::move(todo_.front()));
+                    todo_.pop_front();
                 }
-                raw = std::move(todo_.front());
-                todo_.pop_front();
             }
-            Stopwatch sw;
-            Done d = handle(env, raw);
+            std::vector<Done> done;
+            double seconds = 0;
+            for (const std::string& raw : mine) {
+                Stopwatch sw;
+                done.push_back(handle(env, raw));
+                seconds += sw.seconds();
+            }
+            store(r, done);
             std::lock_guard lock(mutex_);
-            mean_task_s_ =
-                mean_task_s_ < 0 ? sw.seconds() : 0.9 * mean_task_s_ + 0.1 * sw.seconds();
-            done_.push_back(std::move(d));
+            const double mean = seconds / static_cast<double>(done.size());
+            mean_task_s_ = mean_task_s_ < 0 ? mean : 0.9 * mean_task_s_ + 0.1 * mean;
+            for (const Done& d : done) {
+                ++totals_.received;
+                totals_.succeeded += d.outcome == "succeeded";
+                totals_.failed += d.outcome == "failed";
+                totals_.rejected += d.outcome == "rejected";
+            }
+            in_flight_ -= done.size();
+            if (config_.max_tasks && totals_.received >= config_.max_tasks)
+                finished_ = true;
             changed_.notify_all();
         }
     }
@@ -218,58 +233,36 @@ private:
         return out;
     }
 
-    void storer() {
-        Redis r(config_.url, config_.timeout);
-        load_scripts(r);
-        for (;;) {
-            std::deque<Done> batch;
-            {
-                std::unique_lock lock(mutex_);
-                changed_.wait(lock,
-                              [&] { return !done_.empty() || executors_left_ == 0 || error_; });
-                if (error_ || (done_.empty() && executors_left_ == 0))
-                    return;
-                batch.swap(done_);
-            }
-            std::size_t replies = 0;
-            std::map<std::pair<std::string, std::string>, int> counts; // (task, counter) -> n
-            std::vector<std::string> tags;
-            for (const Done& d : batch) {
-                if (!d.meta.empty()) {
-                    append_store(r, d.id, d.meta);
-                    ++replies;
-                }
-                const std::string task = d.task.empty() ? "(unreadable)" : d.task;
-                ++counts[{task, d.outcome}];
-                ++counts[{task, d.redelivered ? "retried" : "received"}];
-                if (!d.tag.empty())
-                    tags.push_back(d.tag);
-            }
-            for (const auto& [key, n] : counts) {
-                r.append({"HINCRBY", std::string(stats_prefix) + key.first, key.second,
-                          std::to_string(n)});
+    // Stores the results of a batch and only then acks its messages, in one pipeline: one
+    // round trip for the batch.
+    void store(Redis& r, const std::vector<Done>& batch) {
+        std::size_t replies = 0;
+        std::map<std::pair<std::string, std::string>, int> counts; // (task, counter) -> n
+        std::vector<std::string> tags;
+        for (const Done& d : batch) {
+            if (!d.meta.empty()) {
+                append_store(r, d.id, d.meta);
                 ++replies;
             }
-            if (!tags.empty()) {
-                append_ack(r, tags); // after the results: at-least-once
-                replies += 2;
-            }
-            r.flush();
-            for (std::size_t i = 0; i < replies; ++i)
-                r.reply();
-            processed_ += batch.size();
-            std::lock_guard lock(mutex_);
-            for (const Done& d : batch) {
-                ++totals_.received;
-                totals_.succeeded += d.outcome == "succeeded";
-                totals_.failed += d.outcome == "failed";
-                totals_.rejected += d.outcome == "rejected";
-            }
-            in_flight_ -= batch.size();
-            if (config_.max_tasks && totals_.received >= config_.max_tasks)
-                finished_ = true;
-            changed_.notify_all();
+            const std::string task = d.task.empty() ? "(unreadable)" : d.task;
+            ++counts[{task, d.outcome}];
+            ++counts[{task, d.redelivered ? "retried" : "received"}];
+            if (!d.tag.empty())
+                tags.push_back(d.tag);
         }
+        for (const auto& [key, n] : counts) {
+            r.append(
+                {"HINCRBY", std::string(stats_prefix) + key.first, key.second, std::to_string(n)});
+            ++replies;
+        }
+        if (!tags.empty()) {
+            append_ack(r, tags); // after the results: at-least-once
+            replies += 2;
+        }
+        r.flush();
+        for (std::size_t i = 0; i < replies; ++i)
+            r.reply();
+        processed_ += batch.size();
     }
 
     const WorkerConfig& config_;
@@ -288,10 +281,8 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<std::string> todo_;
-    std::deque<Done> done_;
     std::size_t in_flight_ = 0;
     double mean_task_s_ = -1; // running mean of the task times, -1 before the first
-    unsigned executors_left_ = 0;
     bool fetch_ended_ = false, finished_ = false;
     std::exception_ptr error_;
     WorkerTotals totals_;
