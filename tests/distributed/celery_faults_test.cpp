@@ -213,3 +213,28 @@ TEST_CASE(
     for (pid_t k : kids)
         CHECK(gone(k));
 }
+
+TEST_CASE("faults: a task longer than the visibility timeout runs once (its worker keeps it)") {
+    const auto broker = test_broker();
+    if (!broker)
+        return;
+    const std::vector<std::string> serve = {"distributed",
+                                            "worker",
+                                            "--broker",
+                                            url_of(*broker),
+                                            "--concurrency",
+                                            "1",
+                                            "--visibility-timeout",
+                                            "1s",
+                                            "--timeout",
+                                            "10s"};
+    Spawned one(parcook_argv(serve)), two(parcook_argv(serve));
+    queue::Client client(broker->url(), 20s);
+    CHECK(client.get(client.delay("parcook.sleep", {2.5})) == 2.5);
+    INFO(one.output() << "\n---\n" << two.output());
+    CHECK(one.output().find("Restored") == std::string::npos);
+    CHECK(two.output().find("Restored") == std::string::npos);
+    queue::Redis r(broker->url(), 5s);
+    CHECK(hash_field(r, "parcook-stats:parcook.sleep", "retried").empty());
+    CHECK(hash_field(r, "parcook-stats:parcook.sleep", "received") == "1");
+}

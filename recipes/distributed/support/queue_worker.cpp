@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -133,6 +134,20 @@ private:
                                 {"queues", json::value_from(config_.queues)},
                                 {"processed", processed_.load()}};
         r.command({"SETEX", beat, "10", json::serialize(info)});
+        // The deliveries this worker is running are still alive: their delivery time moves on,
+        // so a task longer than the visibility timeout is not given to another worker.
+        std::vector<std::string> running;
+        {
+            std::lock_guard lock(mutex_);
+            running.assign(running_.begin(), running_.end());
+        }
+        if (!running.empty()) {
+            Args touch{"ZADD", unacked_index_key, "XX"};
+            const std::string now = fmt::format("{:.6f}", unix_now());
+            for (const std::string& tag : running)
+                touch.insert(touch.end(), {now, tag});
+            r.command(touch);
+        }
         const std::size_t n = restore_visible(r, to_seconds(config_.visibility_timeout));
         if (n > 0) {
             log_(
@@ -179,6 +194,8 @@ private:
                 totals_.rejected += d.outcome == "rejected";
             }
             in_flight_ -= done.size();
+            for (const Done& d : done)
+                running_.erase(d.tag);
             if (config_.max_tasks && totals_.received >= config_.max_tasks)
                 finished_ = true;
             changed_.notify_all();
@@ -188,6 +205,10 @@ private:
     Done handle(TaskEnv& env, const std::string& raw) {
         const Decoded d = decode(raw, config_.max_message);
         Done out{d.id, d.task, d.delivery_tag, {}, "rejected"};
+        if (!d.delivery_tag.empty()) {
+            std::lock_guard lock(mutex_);
+            running_.insert(d.delivery_tag); // until acked
+        }
         if (!d.message) {
             log_(fmt::format("Rejected message{}: {}",
                              d.id.empty() ? "" : fmt::format(" {}[{}]", d.task, d.id), d.error));
@@ -282,7 +303,8 @@ private:
     std::condition_variable changed_;
     std::deque<std::string> todo_;
     std::size_t in_flight_ = 0;
-    double mean_task_s_ = -1; // running mean of the task times, -1 before the first
+    std::set<std::string> running_; // delivery tags of the tasks started and not yet acked
+    double mean_task_s_ = -1;       // running mean of the task times, -1 before the first
     bool fetch_ended_ = false, finished_ = false;
     std::exception_ptr error_;
     WorkerTotals totals_;
