@@ -9,6 +9,7 @@
 #include <boost/process/v2.hpp> // header-only
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -34,6 +35,7 @@ struct NameSlot {
     std::atomic<bool> used{false};
     char shm_path[200];
     char sem_path[200];
+    char dir_path[200]; // removed after the two files ("" for none)
 };
 std::array<NameSlot, max_names> live_names;
 
@@ -64,6 +66,8 @@ void on_fatal_signal(int sig) {
             continue;
         ::unlink(n.shm_path);
         ::unlink(n.sem_path);
+        if (n.dir_path[0])
+            ::rmdir(n.dir_path);
     }
     // exit_group directly: ThreadSanitizer intercepts _exit and would turn this exit, taken
     // while relay threads still run, into a "thread leak" report and exit code 66.
@@ -168,6 +172,15 @@ int exit_code_of(int status) {
     return -1;
 }
 
+int kill_on_signal(pid_t pid) {
+    install_cleanup_handlers();
+    return register_child(pid);
+}
+
+void forget_on_signal(int slot) {
+    unregister_child(slot);
+}
+
 // ---- IpcName ------------------------------------------------------------------------------
 
 IpcName::IpcName(std::string_view tag, void (*remover)(const char*))
@@ -183,6 +196,7 @@ IpcName::IpcName(std::string_view tag, void (*remover)(const char*))
             continue;
         fmt::format_to_n(s.shm_path, sizeof s.shm_path - 1, "/dev/shm/{}{}", name_, '\0');
         fmt::format_to_n(s.sem_path, sizeof s.sem_path - 1, "/dev/shm/sem.{}{}", name_, '\0');
+        s.dir_path[0] = '\0';
         slot_ = static_cast<int>(i);
         break;
     }
@@ -191,6 +205,38 @@ IpcName::IpcName(std::string_view tag, void (*remover)(const char*))
 IpcName::~IpcName() {
     if (remover_)
         remover_(name_.c_str());
+    if (slot_ >= 0)
+        live_names[static_cast<std::size_t>(slot_)].used.store(false);
+}
+
+// ---- PrivateDir ---------------------------------------------------------------------------
+
+PrivateDir::PrivateDir(std::string_view tag, std::string_view file) {
+    install_cleanup_handlers();
+    const char* tmp = std::getenv("TMPDIR");
+    std::string templ = fmt::format("{}/parcook-{}-XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
+    if (!::mkdtemp(templ.data())) // mode 0700
+        throw std::runtime_error(fmt::format("mkdtemp {}: {}", templ, std::strerror(errno)));
+    path_ = templ;
+    file_ = fmt::format("{}/{}", path_, file);
+    if (path_.size() >= 199 || file_.size() >= 199)
+        return; // too long for the signal table: still removed by the destructor
+    for (std::size_t i = 0; i < max_names; ++i) {
+        bool expected = false;
+        NameSlot& s = live_names[i];
+        if (s.used.load() || !s.used.compare_exchange_strong(expected, true))
+            continue;
+        fmt::format_to_n(s.shm_path, sizeof s.shm_path - 1, "{}{}", file_, '\0');
+        s.sem_path[0] = '\0';
+        fmt::format_to_n(s.dir_path, sizeof s.dir_path - 1, "{}{}", path_, '\0');
+        slot_ = static_cast<int>(i);
+        break;
+    }
+}
+
+PrivateDir::~PrivateDir() {
+    ::unlink(file_.c_str());
+    ::rmdir(path_.c_str());
     if (slot_ >= 0)
         live_names[static_cast<std::size_t>(slot_)].used.store(false);
 }

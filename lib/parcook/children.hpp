@@ -122,6 +122,27 @@ private:
     int slot_;
 };
 
+// A private directory (mode 0700, under $TMPDIR) holding one file, e.g. a server's unix socket:
+// removed with the file by the destructor and by a signal-triggered exit, like IpcName.
+class PrivateDir {
+public:
+    PrivateDir(std::string_view tag, std::string_view file);
+    ~PrivateDir();
+    PrivateDir(const PrivateDir&) = delete;
+    PrivateDir& operator=(const PrivateDir&) = delete;
+    const std::string& path() const { return path_; }
+    const std::string& file() const { return file_; } // path()/file
+private:
+    std::string path_, file_;
+    int slot_ = -1;
+};
+
+// A process started some other way than Child (an external server, e.g. redis-server): a
+// signal-triggered exit kills and reaps it with the children. forget_on_signal(slot) once it
+// has been reaped (slot -1: the table was full).
+int kill_on_signal(pid_t pid);
+void forget_on_signal(int slot);
+
 // Installs the SIGINT/SIGTERM/SIGHUP cleanup handlers (idempotent; Child and IpcName call it).
 void install_cleanup_handlers();
 

@@ -1,0 +1,146 @@
+#include "distributed/support/queue_broker.hpp"
+
+#include "parcook/context.hpp"
+#include "parcook/errors.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace parcook::queue {
+namespace {
+
+// The text with any password replaced, for messages about a URL that did not parse.
+std::string mask_text(std::string_view text) {
+    const auto scheme = text.find("://");
+    const auto at = text.rfind('@');
+    if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme)
+        return quote_input(text);
+    return quote_input(fmt::format("{}://****{}", text.substr(0, scheme), text.substr(at)));
+}
+
+int number(std::string_view text, int min, int max, std::string_view what, std::string_view option,
+           std::string_view url) {
+    int v = -1;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size() || v < min || v > max)
+        throw UsageError(
+            fmt::format("{}: {} in {} must be {}..{}", option, what, mask_text(url), min, max));
+    return v;
+}
+
+} // namespace
+
+std::string BrokerUrl::str() const {
+    const std::string auth = password.empty() ? "" : ":" + password + "@";
+    if (!socket.empty())
+        return fmt::format("unix://{}{}?db={}", auth, socket, db);
+    return fmt::format("redis://{}{}:{}/{}", auth, host, port, db);
+}
+
+std::string BrokerUrl::masked() const {
+    BrokerUrl copy = *this;
+    if (!copy.password.empty())
+        copy.password = "****";
+    return copy.str();
+}
+
+BrokerUrl parse_broker_url(std::string_view text, std::string_view option) {
+    BrokerUrl url;
+    std::string_view rest;
+    const bool unix_socket = text.starts_with("unix://");
+    if (unix_socket)
+        rest = text.substr(7);
+    else if (text.starts_with("redis://"))
+        rest = text.substr(8);
+    else
+        throw UsageError(fmt::format("{}: {} is not redis://[:password@]host:port[/db] or "
+                                     "unix:///path",
+                                     option, mask_text(text)));
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+        std::string_view auth = rest.substr(0, at);
+        if (const auto colon = auth.find(':'); colon != std::string_view::npos)
+            auth = auth.substr(colon + 1); // a user name before the colon is ignored (no ACLs)
+        url.password = auth;
+        rest = rest.substr(at + 1);
+    }
+    if (unix_socket) {
+        const auto query = rest.find('?');
+        url.socket = rest.substr(0, query);
+        if (query != std::string_view::npos) {
+            const std::string_view q = rest.substr(query + 1);
+            if (!q.starts_with("db="))
+                throw UsageError(fmt::format("{}: only ?db=N may follow the socket path in {}",
+                                             option, mask_text(text)));
+            url.db = number(q.substr(3), 0, 15, "the database", option, text);
+        }
+        if (!url.socket.starts_with('/'))
+            throw UsageError(
+                fmt::format("{}: the socket path in {} must be absolute", option, mask_text(text)));
+        return url;
+    }
+    const auto slash = rest.find('/');
+    std::string_view hostport = rest.substr(0, slash);
+    if (slash != std::string_view::npos && slash + 1 < rest.size())
+        url.db = number(rest.substr(slash + 1), 0, 15, "the database", option, text);
+    const auto colon = hostport.rfind(':');
+    if (colon != std::string_view::npos) {
+        url.port = number(hostport.substr(colon + 1), 1, 65535, "the port", option, text);
+        hostport = hostport.substr(0, colon);
+    }
+    if (hostport.empty())
+        throw UsageError(fmt::format("{}: no host in {}", option, mask_text(text)));
+    url.host = hostport;
+    return url;
+}
+
+std::vector<OptionSpec> broker_options() {
+    return {
+        text_option("broker", "",
+                    "use a running Redis: redis://[:password@]host:port[/db] or unix:///path "
+                    "(default: $PARCOOK_BROKER, else a private redis-server)"),
+        text_option("broker-file", "",
+                    "read the broker URL from this file (keeps a password "
+                    "out of ps)"),
+        duration_option("timeout", "30s",
+                        "bound of every wait for the broker, a worker or a result",
+                        std::chrono::milliseconds(10)),
+        duration_option("visibility-timeout", "0",
+                        "an unacked task older than this goes to another worker (0: 5s with a "
+                        "private broker, Celery's 1h on a running one)"),
+        bytes_option("max-message", "16MiB", "larger task messages are rejected", INT64_C(1) << 30),
+    };
+}
+
+Settings settings(const Context& ctx) {
+    Settings s;
+    std::string text;
+    std::string_view from = "--broker";
+    if (ctx.given("broker")) {
+        text = ctx.text("broker");
+    } else if (ctx.given("broker-file")) {
+        from = "--broker-file";
+        std::ifstream in(ctx.text("broker-file"));
+        if (!in)
+            throw UsageError(
+                fmt::format("--broker-file: cannot read {}", quote_input(ctx.text("broker-file"))));
+        std::getline(in, text);
+    } else if (const char* env = std::getenv("PARCOOK_BROKER"); env && *env) {
+        from = "PARCOOK_BROKER";
+        text = env;
+    }
+    if (!text.empty()) {
+        s.embedded = false;
+        s.url = parse_broker_url(text, from);
+    }
+    s.timeout = ctx.duration("timeout");
+    s.visibility_timeout = ctx.duration("visibility-timeout");
+    if (s.visibility_timeout == Duration::zero())
+        s.visibility_timeout = s.embedded ? std::chrono::seconds(5) : std::chrono::hours(1);
+    s.max_message = ctx.bytes("max-message");
+    return s;
+}
+
+} // namespace parcook::queue
