@@ -24,8 +24,8 @@ wire::Object welcome_server() {
              })}};
 }
 
-void server_role(Context& ctx, const remote::HostArgs& a) {
-    remote::host_objects(ctx, a, {{"server", welcome_server()}}, true);
+remote::Named objects(Context&, bool) {
+    return {{"server", welcome_server()}};
 }
 
 void client(Context& ctx, const wire::Uri& ns, const remote::Settings& s) {
@@ -57,20 +57,7 @@ void client(Context& ctx, const wire::Uri& ns, const remote::Settings& s) {
 }
 
 void run(Context& ctx) {
-    const remote::Settings s = remote::settings(ctx);
-    const wire::Uri ns = ctx.given("connect")
-                             ? remote::connect_uri(ctx, std::string(wire::name_server_id))
-                             : wire::Uri{};
-    if (ctx.given("listen"))
-        return remote::host_objects(ctx, {s, ns}, {{"server", welcome_server()}}, false);
-    if (ctx.given("connect"))
-        return client(ctx, ns, s);
-    remote::ServerChild names = remote::start_name_server(ctx, s);
-    const wire::Uri at = remote::name_server_at(names.where);
-    remote::ServerChild server(ctx, "server", role_call("server", remote::HostArgs{s, at}),
-                               s.timeout);
-    client(ctx, at, s);
-    ctx.check("the servers stopped cleanly", server.stop() == 0 && names.stop() == 0);
+    remote::run_with_name_server(ctx, objects, client);
 }
 
 } // namespace
@@ -87,7 +74,8 @@ extern const Recipe distributed_pyro_rmi{
             return o;
         }(),
     .run = run,
-    .roles = {{"nameserver", remote::name_server_role}, {"server", server_role}},
+    .roles = {{"nameserver", remote::name_server_role},
+              {"server", remote::object_server_role<objects>}},
 };
 
 } // namespace parcook

@@ -79,9 +79,8 @@ wire::Object shop(const remote::Say& say) {
 
 constexpr std::string_view shop_name = "example.shop.Shop";
 
-void server_role(Context& ctx, const remote::HostArgs& a) {
-    remote::host_objects(ctx, a, {{std::string(shop_name), shop(remote::say_for(ctx, true))}},
-                         true);
+remote::Named objects(Context& ctx, bool child) {
+    return {{std::string(shop_name), shop(remote::say_for(ctx, child))}};
 }
 
 // The book's client for one customer: log on, deposit, maybe buy, log out.
@@ -163,21 +162,7 @@ void clients(Context& ctx, const wire::Uri& ns, const remote::Settings& s) {
 }
 
 void run(Context& ctx) {
-    const remote::Settings s = remote::settings(ctx);
-    const wire::Uri ns = ctx.given("connect")
-                             ? remote::connect_uri(ctx, std::string(wire::name_server_id))
-                             : wire::Uri{};
-    if (ctx.given("listen"))
-        return remote::host_objects(
-            ctx, {s, ns}, {{std::string(shop_name), shop(remote::say_for(ctx, false))}}, false);
-    if (ctx.given("connect"))
-        return clients(ctx, ns, s);
-    remote::ServerChild names = remote::start_name_server(ctx, s);
-    const wire::Uri at = remote::name_server_at(names.where);
-    remote::ServerChild server(ctx, "shop", role_call("server", remote::HostArgs{s, at}),
-                               s.timeout);
-    clients(ctx, at, s);
-    ctx.check("the servers stopped cleanly", server.stop() == 0 && names.stop() == 0);
+    remote::run_with_name_server(ctx, objects, clients, "shop");
 }
 
 } // namespace
@@ -197,7 +182,8 @@ extern const Recipe distributed_pyro_shop{
         }(),
     .run = run,
     .tour_args = {"--deposits", "200"},
-    .roles = {{"nameserver", remote::name_server_role}, {"server", server_role}},
+    .roles = {{"nameserver", remote::name_server_role},
+              {"server", remote::object_server_role<objects>}},
 };
 
 } // namespace parcook

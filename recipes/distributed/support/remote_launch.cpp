@@ -141,6 +141,22 @@ wire::Uri name_server_at(const wire::Uri& where) {
     return {std::string(wire::name_server_id), where.host, where.port};
 }
 
+void run_with_name_server(Context& ctx, Objects objects, Client client, std::string server_name) {
+    const Settings s = settings(ctx);
+    const wire::Uri ns =
+        ctx.given("connect") ? connect_uri(ctx, std::string(wire::name_server_id)) : wire::Uri{};
+    if (ctx.given("listen"))
+        return host_objects(ctx, {s, ns}, objects(ctx, false), false);
+    if (ctx.given("connect"))
+        return client(ctx, ns, s);
+    ServerChild names = start_name_server(ctx, s);
+    const wire::Uri at = name_server_at(names.where);
+    ServerChild server(ctx, std::move(server_name), role_call("server", HostArgs{s, at}),
+                       s.timeout);
+    client(ctx, at, s);
+    ctx.check("the servers stopped cleanly", server.stop() == 0 && names.stop() == 0);
+}
+
 Say say_for(Context& ctx, bool child) {
     if (child)
         return [](std::string_view who, std::string_view text) { child_say(who, text); };

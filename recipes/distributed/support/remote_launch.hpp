@@ -77,6 +77,22 @@ struct HostArgs {
 using Named = std::vector<std::pair<std::string, wire::Object>>;
 void host_objects(Context& ctx, const HostArgs& args, Named objects, bool child);
 
+// The three ways a recipe with one object server runs (pyro-rmi, pyro-shop): `--listen` hosts
+// objects(ctx, false), registered in the name server at --connect if given; `--connect` alone
+// runs `client` against that name server; with neither, a name server and the object server
+// start as children (the recipe's "nameserver" and "server" roles: list them with
+// object_server_roles) and `client` runs against them.
+using Objects = Named (*)(Context& ctx, bool child);
+using Client = void (*)(Context& ctx, const wire::Uri& name_server, const Settings& s);
+// `server_name`: what the object server's lines are marked with in the trace.
+void run_with_name_server(Context& ctx, Objects objects, Client client,
+                          std::string server_name = "server");
+// The "server" role of such a recipe: hosts objects(ctx, true) as a child.
+template <Objects objects>
+void object_server_role(Context& ctx, const HostArgs& args) {
+    host_objects(ctx, args, objects(ctx, true), true);
+}
+
 // In a server role: runs `server` until SIGINT or SIGTERM. `ready` runs once it serves (to
 // register in a name server, announce the port, say where it listens).
 void serve_until_signal(wire::ObjectServer& server, const std::function<void()>& ready);
