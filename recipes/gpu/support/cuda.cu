@@ -4,6 +4,8 @@
 #include "parcook/errors.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace parcook::gpu::cuda {
@@ -58,11 +60,11 @@ Device open_device(unsigned index) {
     cudaDeviceProp prop{};
     PARCOOK_CUDA_CHECK(cudaGetDeviceProperties(&prop, d.id));
     d.name = prop.name;
-    const int major = attribute(cudaDevAttrComputeCapabilityMajor, d.id);
-    const int minor = attribute(cudaDevAttrComputeCapabilityMinor, d.id);
-    if (major * 10 + minor < 75) // the oldest code this build carries (sm_75)
-        throw CannotRun(d.name + " has compute capability " + std::to_string(major) + "." +
-                        std::to_string(minor) + "; this build runs on 7.5 and newer");
+    d.major = attribute(cudaDevAttrComputeCapabilityMajor, d.id);
+    d.minor = attribute(cudaDevAttrComputeCapabilityMinor, d.id);
+    if (d.major * 10 + d.minor < 75) // the oldest code this build carries (sm_75)
+        throw CannotRun(d.name + " has compute capability " + std::to_string(d.major) + "." +
+                        std::to_string(d.minor) + "; this build runs on 7.5 and newer");
     d.multiprocessors = static_cast<unsigned>(attribute(cudaDevAttrMultiProcessorCount, d.id));
     d.threads_per_multiprocessor =
         static_cast<unsigned>(attribute(cudaDevAttrMaxThreadsPerMultiProcessor, d.id));
@@ -118,6 +120,29 @@ double seconds_between(const Event& start, const Event& stop) {
     float ms = 0;
     PARCOOK_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
     return ms * 1e-3;
+}
+
+double copy_bandwidth(const Device& device) {
+    static std::mutex mutex;
+    static std::map<int, double> measured; // per device, per process
+    const std::lock_guard lock(mutex);
+    if (const auto found = measured.find(device.id); found != measured.end())
+        return found->second;
+    const std::size_t bytes = std::clamp<std::size_t>(device.free_bytes / 8, std::size_t{1} << 20,
+                                                      std::size_t{256} << 20);
+    const DeviceBuffer<char> from(bytes), to(bytes);
+    PARCOOK_CUDA_CHECK(cudaMemset(from.get(), 1, bytes));
+    Event start, stop;
+    double best = 0;
+    for (int pass = 0; pass < 6; ++pass) { // the first warms up
+        start.record();
+        PARCOOK_CUDA_CHECK(cudaMemcpyAsync(to.get(), from.get(), bytes, cudaMemcpyDeviceToDevice));
+        stop.record();
+        const double seconds = seconds_between(start, stop);
+        if (pass > 0 && seconds > 0)
+            best = std::max(best, 2.0 * static_cast<double>(bytes) / seconds / 1e9);
+    }
+    return measured[device.id] = best;
 }
 
 } // namespace parcook::gpu::cuda

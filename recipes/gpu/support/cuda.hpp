@@ -22,6 +22,7 @@ void check(cudaError_t status, const char* call, const char* file, int line);
 struct Device {
     int id = 0;
     std::string name;
+    int major = 0, minor = 0; // compute capability
     unsigned multiprocessors = 0;
     unsigned threads_per_multiprocessor = 0; // resident at once
     std::size_t free_bytes = 0;
@@ -86,5 +87,11 @@ private:
 
 // Seconds from `start` to `stop` on the device's clock; waits until `stop` has happened.
 double seconds_between(const Event& start, const Event& stop);
+
+// The device-to-device copy bandwidth of the current device, GB/s counting the bytes read and
+// the bytes written (BabelStream's Copy): the ceiling a memory-bound kernel of this binary is
+// measured against (pct_of_peak). The best of several cudaMemcpy of up to 256 MiB, measured
+// once per device per process.
+double copy_bandwidth(const Device& device);
 
 } // namespace parcook::gpu::cuda

@@ -1,7 +1,10 @@
 // Stands in for the OpenCL back-ends when the build found no OpenCL loader (or
 // PARCOOK_OPENCL=OFF): opening an OpenCL device throws CannotRun with the reason, so
 // --api opencl exits 77. One line per OpenCL back-end.
+#include "gpu/support/fib-map.hpp"
+#include "gpu/support/pi.hpp"
 #include "gpu/support/vector-sum.hpp"
+#include "gpu/support/word-count.hpp"
 
 #include "parcook/errors.hpp"
 
@@ -15,6 +18,15 @@ namespace {
 } // namespace
 
 std::unique_ptr<VectorSumDevice> open_opencl(unsigned, workload::VectorOp, std::uint64_t) {
+    absent();
+}
+std::unique_ptr<PiDevice> open_pi_opencl(unsigned, std::uint64_t) {
+    absent();
+}
+std::unique_ptr<FibDevice> open_fib_opencl(unsigned, const FibFrontier&, std::size_t) {
+    absent();
+}
+std::unique_ptr<WordCountDevice> open_word_count_opencl(unsigned, const WordIds&) {
     absent();
 }
 
