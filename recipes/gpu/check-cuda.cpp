@@ -31,13 +31,14 @@ bool try_open(Context& ctx, const Library& lib) {
         if (void* handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)) {
             std::string detail = name;
             if (std::string_view(lib.what) == "nvrtc")
-                if (auto version = reinterpret_cast<int (*)(int*, int*)>(dlsym(handle, "nvrtcVersion"))) {
+                if (auto version =
+                        reinterpret_cast<int (*)(int*, int*)>(dlsym(handle, "nvrtcVersion"))) {
                     int major = 0, minor = 0;
                     version(&major, &minor);
                     detail += fmt::format(", NVRTC {}.{}", major, minor);
                 }
-            ctx.say("libraries", fmt::format("finding {}: trying to open library... ok ({})",
-                                             lib.what, detail));
+            ctx.say("libraries",
+                    fmt::format("finding {}: trying to open library... ok ({})", lib.what, detail));
             return true;
         }
         error = dlerror();

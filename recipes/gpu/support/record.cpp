@@ -1,6 +1,8 @@
 // What every gpu recipe records about its passes (see record.hpp).
 #include "gpu/support/record.hpp"
 
+#include "parcook/generator.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -44,6 +46,21 @@ void record_passes(Context& ctx, const GpuPass& median, Work work, std::optional
         ctx.metric("gflops", work.flops / seconds / 1e9, "GFLOP/s");
         ctx.headline("gflops");
     }
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>>
+entries_to_check(std::uint32_t rows, std::uint32_t cols, std::uint64_t seed) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
+    if (std::uint64_t{rows} * cols <= (1u << 18)) {
+        for (std::uint32_t i = 0; i < rows; ++i)
+            for (std::uint32_t j = 0; j < cols; ++j)
+                entries.emplace_back(i, j);
+        return entries;
+    }
+    for (std::uint64_t k = 0; k < 1024; ++k)
+        entries.emplace_back(static_cast<std::uint32_t>(draw_below(seed, 2 * k, rows)),
+                             static_cast<std::uint32_t>(draw_below(seed, 2 * k + 1, cols)));
+    return entries;
 }
 
 void require_cuda_api(const Context& ctx) {

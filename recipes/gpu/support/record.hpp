@@ -6,8 +6,10 @@
 #pragma once
 #include "parcook/context.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parcook::gpu {
@@ -41,6 +43,12 @@ struct Work {
 // gflops (when flops > 0), copy_bandwidth and pct_of_peak (when the copy bandwidth is known),
 // and checks that 0 < kernel <= end-to-end. The headline is gflops, else bandwidth.
 void record_passes(Context& ctx, const GpuPass& median, Work work, std::optional<double> copy_gbs);
+
+// The (row, column) entries of a rows x cols result a CPU reference recomputes: all of them up to
+// 2^18 entries, else 1024 drawn from the shared generator with `seed` (a CPU triple loop at
+// n = 4096 would take minutes).
+std::vector<std::pair<std::uint32_t, std::uint32_t>>
+entries_to_check(std::uint32_t rows, std::uint32_t cols, std::uint64_t seed);
 
 // CUDA-only recipes refuse --api opencl (exit 2) with a line naming the OpenCL recipe to use.
 void require_cuda_api(const Context& ctx);

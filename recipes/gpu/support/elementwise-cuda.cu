@@ -1,0 +1,187 @@
+// gpu/elementwise's CUDA half (see elementwise.hpp): NVRTC compiles the expression's kernel to
+// PTX (once per expression per process), the runtime loads it (cudaLibraryLoadData: no driver
+// API, so the binary needs no libcuda to start), and the precompiled kernel of a*x + b*y runs the
+// same loop for comparison. Inputs come from cuRAND's host API.
+#include "gpu/support/cuda.hpp"
+#include "gpu/support/elementwise.hpp"
+#include "parcook/errors.hpp"
+
+#include <chrono>
+#include <curand.h>
+#include <map>
+#include <mutex>
+#include <nvrtc.h>
+
+namespace parcook::gpu {
+namespace {
+
+constexpr unsigned block = 256;
+
+void nvrtc_check(nvrtcResult status, const char* call) {
+    if (status != NVRTC_SUCCESS)
+        throw std::runtime_error(std::string(call) + ": " + nvrtcGetErrorString(status));
+}
+
+// The compiler's log as one line: "line N: error: ..." joined by "; ".
+std::string one_line_log(nvrtcProgram program) {
+    std::size_t size = 0;
+    nvrtcGetProgramLogSize(program, &size);
+    std::string log(size, '\0');
+    nvrtcGetProgramLog(program, log.data());
+    std::string out;
+    std::size_t begin = 0;
+    while (begin < log.size()) {
+        std::size_t end = log.find('\n', begin);
+        if (end == std::string::npos)
+            end = log.size();
+        std::string line = log.substr(begin, end - begin);
+        begin = end + 1;
+        if (line.find("error") == std::string::npos)
+            continue;
+        if (const auto at = line.find("elementwise.cu"); at == 0)
+            line = "line " + line.substr(line.find('(') + 1, line.find(')') - line.find('(') - 1) +
+                   line.substr(line.find(')') + 1);
+        out += (out.empty() ? "" : "; ") + line;
+    }
+    return out.empty() ? "the compiler gave no message" : out;
+}
+
+// The precompiled twin of elementwise_source("a*x + b*y"): the same loop, built by nvcc.
+__global__ void linear_combination(const float a, const float* __restrict__ xs, const float b,
+                                   const float* __restrict__ ys, float* __restrict__ c,
+                                   const unsigned long long n) {
+    const unsigned long long stride = static_cast<unsigned long long>(gridDim.x) * blockDim.x;
+    for (unsigned long long i =
+             blockIdx.x * static_cast<unsigned long long>(blockDim.x) + threadIdx.x;
+         i < n; i += stride) {
+        const float x = xs[i], y = ys[i];
+        c[i] = a * x + b * y;
+    }
+}
+
+void curand_check(curandStatus_t status, const char* call) {
+    if (status != CURAND_STATUS_SUCCESS)
+        throw std::runtime_error(std::string(call) + " failed with status " +
+                                 std::to_string(static_cast<int>(status)));
+}
+
+class CudaElementwise final : public ElementwiseDevice {
+public:
+    CudaElementwise(const cuda::Device& device, std::uint64_t n, std::uint64_t seed, float a,
+                    float b, const std::string& expr)
+        : n_(n), a_(a), b_(b), expr_(expr), x_(n), y_(n), c_(n), blocks_(device.grid(n, block)) {
+        curandGenerator_t gen = nullptr;
+        curand_check(curandCreateGenerator(&gen, CURAND_RNG_PSEUDO_DEFAULT),
+                     "curandCreateGenerator");
+        struct Owned {
+            curandGenerator_t g;
+            ~Owned() { curandDestroyGenerator(g); }
+        } owned{gen};
+        curand_check(curandSetPseudoRandomGeneratorSeed(gen, seed),
+                     "curandSetPseudoRandomGeneratorSeed");
+        curand_check(curandGenerateUniform(gen, x_.get(), n), "curandGenerateUniform(x)");
+        curand_check(curandGenerateUniform(gen, y_.get(), n), "curandGenerateUniform(y)");
+        x.resize(n);
+        y.resize(n);
+        PARCOOK_CUDA_CHECK(cudaMemcpy(x.data(), x_.get(), x_.bytes(), cudaMemcpyDeviceToHost));
+        PARCOOK_CUDA_CHECK(cudaMemcpy(y.data(), y_.get(), y_.bytes(), cudaMemcpyDeviceToHost));
+        if (!expr.empty()) {
+            const Compiled compiled = compile_elementwise(expr);
+            const auto t0 = std::chrono::steady_clock::now();
+            PARCOOK_CUDA_CHECK(cudaLibraryLoadData(&library_, compiled.ptx.c_str(), nullptr,
+                                                   nullptr, 0, nullptr, nullptr, 0));
+            PARCOOK_CUDA_CHECK(cudaLibraryGetKernel(&kernel_, library_, "elementwise"));
+            load_seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        }
+        name = device.name;
+        copy_gbs = cuda::copy_bandwidth(device);
+    }
+    ~CudaElementwise() override {
+        if (library_)
+            cudaLibraryUnload(library_);
+    }
+
+    GpuPass pass(std::vector<float>& c) override {
+        PARCOOK_CUDA_CHECK(cudaMemset(c_.get(), 0xff, c_.bytes())); // NaN: unwritten shows
+        if (!expr_.empty()) // ask the cache as a second caller would: it must not recompile
+            cache_hits += compile_elementwise(expr_).from_cache;
+        kernel_start_.record();
+        if (expr_.empty()) {
+            linear_combination<<<blocks_, block>>>(a_, x_.get(), b_, y_.get(), c_.get(), n_);
+        } else {
+            const float* xs = x_.get();
+            const float* ys = y_.get();
+            float* cs = c_.get();
+            unsigned long long n = n_;
+            void* args[] = {&a_, &xs, &b_, &ys, &cs, &n};
+            PARCOOK_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(kernel_),
+                                                dim3(blocks_), dim3(block), args, 0, nullptr));
+        }
+        PARCOOK_CUDA_CHECK(cudaGetLastError());
+        kernel_stop_.record();
+        c.resize(n_);
+        PARCOOK_CUDA_CHECK(cudaMemcpyAsync(c.data(), c_.get(), c_.bytes(), cudaMemcpyDeviceToHost));
+        stop_.record();
+        const double end_to_end = cuda::seconds_between(kernel_start_, stop_);
+        const double k = cuda::seconds_between(kernel_start_, kernel_stop_);
+        return {k, end_to_end - k, end_to_end};
+    }
+
+private:
+    std::uint64_t n_;
+    float a_, b_;
+    std::string expr_;
+    cuda::DeviceBuffer<float> x_, y_, c_;
+    unsigned blocks_;
+    cudaLibrary_t library_ = nullptr;
+    cudaKernel_t kernel_ = nullptr;
+    cuda::Event kernel_start_, kernel_stop_, stop_;
+};
+
+} // namespace
+
+Compiled compile_elementwise(std::string_view expr) {
+    static std::mutex mutex;
+    static std::map<std::string, Compiled, std::less<>> cache;
+    const std::lock_guard lock(mutex);
+    if (const auto found = cache.find(expr); found != cache.end()) {
+        Compiled hit = found->second;
+        hit.from_cache = true;
+        return hit;
+    }
+    check_expression(expr);
+    const std::string source = elementwise_source(expr);
+    const auto t0 = std::chrono::steady_clock::now();
+    nvrtcProgram program = nullptr;
+    nvrtc_check(nvrtcCreateProgram(&program, source.c_str(), "elementwise.cu", 0, nullptr, nullptr),
+                "nvrtcCreateProgram");
+    struct Owned {
+        nvrtcProgram p;
+        ~Owned() { nvrtcDestroyProgram(&p); }
+    } owned{program};
+    // PTX for the oldest architecture this build carries: the driver compiles it for the GPU.
+    const char* options[] = {"--gpu-architecture=compute_75"};
+    const nvrtcResult status = nvrtcCompileProgram(program, 1, options);
+    if (status == NVRTC_ERROR_COMPILATION)
+        throw UsageError("--expr: does not compile: " + one_line_log(program));
+    nvrtc_check(status, "nvrtcCompileProgram");
+    std::size_t size = 0;
+    nvrtc_check(nvrtcGetPTXSize(program, &size), "nvrtcGetPTXSize");
+    Compiled c;
+    c.ptx.resize(size);
+    nvrtc_check(nvrtcGetPTX(program, c.ptx.data()), "nvrtcGetPTX");
+    c.compile_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return cache.emplace(std::string(expr), std::move(c)).first->second;
+}
+
+std::unique_ptr<ElementwiseDevice> open_elementwise(unsigned device, std::uint64_t n,
+                                                    std::uint64_t seed, float a, float b,
+                                                    const std::string& expr) {
+    const cuda::Device d = cuda::open_device(device);
+    d.require_memory(3 * n * sizeof(float), "--n: three vectors");
+    return std::make_unique<CudaElementwise>(d, n, seed, a, b, expr);
+}
+
+} // namespace parcook::gpu
