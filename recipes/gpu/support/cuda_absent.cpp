@@ -29,7 +29,9 @@ const char* const reason = "built without the CUDA toolkit (none found at build 
 } // namespace
 
 CudaInventory cuda_inventory() {
-    return {.absent = reason};
+    CudaInventory none;
+    none.absent = reason;
+    return none;
 }
 std::unique_ptr<VectorSumDevice> open_cuda(unsigned, workload::VectorOp, std::uint64_t) {
     absent();
