@@ -71,6 +71,7 @@ Device open_device(unsigned index) {
     std::size_t total = 0;
     PARCOOK_CUDA_CHECK(cudaMemGetInfo(&d.free_bytes, &total));
     d.peak_gbs = peak_bandwidth(d.id);
+    d.copy_gbs = copy_bandwidth(d);
     return d;
 }
 

@@ -29,6 +29,9 @@ struct Device {
     // Memory bandwidth, GB/s: two transfers per memory clock over the bus width (from device
     // attributes: CUDA 13 removed cudaDeviceProp::memoryClockRate). Unknown on some devices.
     std::optional<double> peak_gbs;
+    // The device-to-device copy bandwidth this process measured when it opened the device
+    // (copy_bandwidth), before the recipe took any memory: the ceiling of pct_of_peak.
+    double copy_gbs = 0;
 
     // Throws UsageError "<what> need<s> N MiB, <name> has M MiB free" unless `bytes` fit.
     void require_memory(std::uint64_t bytes, const std::string& what) const;
@@ -90,8 +93,9 @@ double seconds_between(const Event& start, const Event& stop);
 
 // The device-to-device copy bandwidth of the current device, GB/s counting the bytes read and
 // the bytes written (BabelStream's Copy): the ceiling a memory-bound kernel of this binary is
-// measured against (pct_of_peak). The best of several cudaMemcpy of up to 256 MiB, measured
-// once per device per process.
+// measured against (pct_of_peak). The best of five cudaMemcpy of up to 1 GiB (an eighth of the
+// free memory), measured
+// once per device per process (open_device does it).
 double copy_bandwidth(const Device& device);
 
 } // namespace parcook::gpu::cuda

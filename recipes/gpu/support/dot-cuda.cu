@@ -53,7 +53,7 @@ public:
         scratch_ =
             std::make_unique<cuda::DeviceBuffer<char>>(std::max<std::size_t>(1, scratch_bytes_));
         name = device.name;
-        copy_gbs = cuda::copy_bandwidth(device);
+        copy_gbs = device.copy_gbs;
     }
 
     GpuPass pass(DotImpl impl, const std::uint64_t* x, const std::uint64_t* y,

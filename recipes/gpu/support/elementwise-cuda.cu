@@ -95,7 +95,7 @@ public:
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         }
         name = device.name;
-        copy_gbs = cuda::copy_bandwidth(device);
+        copy_gbs = device.copy_gbs;
     }
     ~CudaElementwise() override {
         if (library_)

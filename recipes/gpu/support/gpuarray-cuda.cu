@@ -42,7 +42,7 @@ GpuArrayRun gpuarray_double(unsigned device, const std::vector<float>& input) {
     d.require_memory(2 * input.size() * sizeof(float), "--n: two arrays");
     GpuArrayRun r;
     r.name = d.name;
-    r.copy_gbs = cuda::copy_bandwidth(d);
+    r.copy_gbs = d.copy_gbs;
     cuda::Event start, kernel_start, kernel_stop, stop;
     start.record();
     const DeviceArray a_gpu = DeviceArray::to_gpu(input);

@@ -30,7 +30,7 @@ public:
         : dim_(dim), elements_(std::uint64_t{dim} * dim * batch), a_(elements_), b_(elements_),
           c_(elements_) {
         name = device.name;
-        copy_gbs = cuda::copy_bandwidth(device);
+        copy_gbs = device.copy_gbs;
     }
 
     GpuPass pass(const std::int64_t* a, const std::int64_t* b, std::int64_t* c) override {

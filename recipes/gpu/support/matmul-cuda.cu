@@ -46,7 +46,7 @@ public:
     CudaMatmul(const cuda::Device& device, unsigned n)
         : n_(n), a_(std::size_t{n} * n), b_(a_.size()), c_(a_.size()) {
         name = device.name;
-        copy_gbs = cuda::copy_bandwidth(device);
+        copy_gbs = device.copy_gbs;
     }
 
     GpuPass pass(MatmulKernel kernel, const float* a, const float* b, float* c) override {
