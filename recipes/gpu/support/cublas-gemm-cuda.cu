@@ -24,8 +24,11 @@ void library_check(bool ok, int status, const char* call) {
 
 class Cublas {
 public:
-    Cublas() { PARCOOK_LIBRARY_CHECK(cublasCreate(&handle_), CUBLAS_STATUS_SUCCESS); }
-    ~Cublas() { cublasDestroy(handle_); }
+    Cublas() {
+        PARCOOK_LIBRARY_CHECK(PARCOOK_CUDA_LIBRARY(cublas, cublasCreate_v2)(&handle_),
+                              CUBLAS_STATUS_SUCCESS);
+    }
+    ~Cublas() { PARCOOK_CUDA_LIBRARY(cublas, cublasDestroy_v2)(handle_); }
     Cublas(const Cublas&) = delete;
     Cublas& operator=(const Cublas&) = delete;
     cublasHandle_t get() const { return handle_; }
@@ -37,12 +40,14 @@ private:
 cublasStatus_t gemm(cublasHandle_t h, cublasOperation_t op, int n, const double* x, const double* y,
                     double* d) {
     const double one = 1, zero = 0;
-    return cublasDgemm(h, op, op, n, n, n, &one, x, n, y, n, &zero, d, n);
+    return PARCOOK_CUDA_LIBRARY(cublas, cublasDgemm_v2)(h, op, op, n, n, n, &one, x, n, y, n, &zero,
+                                                        d, n);
 }
 cublasStatus_t gemm(cublasHandle_t h, cublasOperation_t op, int n, const float* x, const float* y,
                     float* d) {
     const float one = 1, zero = 0;
-    return cublasSgemm(h, op, op, n, n, n, &one, x, n, y, n, &zero, d, n);
+    return PARCOOK_CUDA_LIBRARY(cublas, cublasSgemm_v2)(h, op, op, n, n, n, &one, x, n, y, n, &zero,
+                                                        d, n);
 }
 
 template <class T>
@@ -105,18 +110,23 @@ GpuPass fft_round_trip(unsigned device, std::vector<std::complex<double>>& x) {
     d.require_memory(x.size() * sizeof(cufftDoubleComplex) * 2, "--dim: the FFT");
     cuda::DeviceBuffer<cufftDoubleComplex> data(x.size());
     cufftHandle plan = 0;
-    PARCOOK_LIBRARY_CHECK(cufftPlan1d(&plan, static_cast<int>(x.size()), CUFFT_Z2Z, 1),
-                          CUFFT_SUCCESS);
+    PARCOOK_LIBRARY_CHECK(
+        PARCOOK_CUDA_LIBRARY(cufft, cufftPlan1d)(&plan, static_cast<int>(x.size()), CUFFT_Z2Z, 1),
+        CUFFT_SUCCESS);
     struct Plan {
         cufftHandle p;
-        ~Plan() { cufftDestroy(p); }
+        ~Plan() { PARCOOK_CUDA_LIBRARY(cufft, cufftDestroy)(p); }
     } owned{plan};
     cuda::Event start, kernel_start, kernel_stop, stop;
     start.record();
     PARCOOK_CUDA_CHECK(cudaMemcpyAsync(data.get(), x.data(), data.bytes(), cudaMemcpyHostToDevice));
     kernel_start.record();
-    PARCOOK_LIBRARY_CHECK(cufftExecZ2Z(plan, data.get(), data.get(), CUFFT_FORWARD), CUFFT_SUCCESS);
-    PARCOOK_LIBRARY_CHECK(cufftExecZ2Z(plan, data.get(), data.get(), CUFFT_INVERSE), CUFFT_SUCCESS);
+    PARCOOK_LIBRARY_CHECK(
+        PARCOOK_CUDA_LIBRARY(cufft, cufftExecZ2Z)(plan, data.get(), data.get(), CUFFT_FORWARD),
+        CUFFT_SUCCESS);
+    PARCOOK_LIBRARY_CHECK(
+        PARCOOK_CUDA_LIBRARY(cufft, cufftExecZ2Z)(plan, data.get(), data.get(), CUFFT_INVERSE),
+        CUFFT_SUCCESS);
     kernel_stop.record();
     PARCOOK_CUDA_CHECK(cudaMemcpyAsync(x.data(), data.get(), data.bytes(), cudaMemcpyDeviceToHost));
     stop.record();
@@ -132,17 +142,21 @@ GpuPass uniforms(unsigned device, std::uint64_t seed, std::vector<double>& out) 
     d.require_memory(out.size() * sizeof(double), "the uniforms");
     cuda::DeviceBuffer<double> data(out.size());
     curandGenerator_t gen = nullptr;
-    PARCOOK_LIBRARY_CHECK(curandCreateGenerator(&gen, CURAND_RNG_PSEUDO_DEFAULT),
-                          CURAND_STATUS_SUCCESS);
+    PARCOOK_LIBRARY_CHECK(
+        PARCOOK_CUDA_LIBRARY(curand, curandCreateGenerator)(&gen, CURAND_RNG_PSEUDO_DEFAULT),
+        CURAND_STATUS_SUCCESS);
     struct Generator {
         curandGenerator_t g;
-        ~Generator() { curandDestroyGenerator(g); }
+        ~Generator() { PARCOOK_CUDA_LIBRARY(curand, curandDestroyGenerator)(g); }
     } owned{gen};
-    PARCOOK_LIBRARY_CHECK(curandSetPseudoRandomGeneratorSeed(gen, seed), CURAND_STATUS_SUCCESS);
+    PARCOOK_LIBRARY_CHECK(
+        PARCOOK_CUDA_LIBRARY(curand, curandSetPseudoRandomGeneratorSeed)(gen, seed),
+        CURAND_STATUS_SUCCESS);
     cuda::Event start, stop, copied;
     start.record();
-    PARCOOK_LIBRARY_CHECK(curandGenerateUniformDouble(gen, data.get(), out.size()),
-                          CURAND_STATUS_SUCCESS);
+    PARCOOK_LIBRARY_CHECK(
+        PARCOOK_CUDA_LIBRARY(curand, curandGenerateUniformDouble)(gen, data.get(), out.size()),
+        CURAND_STATUS_SUCCESS);
     stop.record();
     PARCOOK_CUDA_CHECK(
         cudaMemcpyAsync(out.data(), data.get(), data.bytes(), cudaMemcpyDeviceToHost));

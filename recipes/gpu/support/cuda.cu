@@ -4,6 +4,7 @@
 #include "parcook/errors.hpp"
 
 #include <algorithm>
+#include <dlfcn.h>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -144,6 +145,33 @@ double copy_bandwidth(const Device& device) {
             best = std::max(best, 2.0 * static_cast<double>(bytes) / seconds / 1e9);
     }
     return measured[device.id] = best;
+}
+
+void* library_symbol(Library library, const char* name) {
+    struct Names {
+        const char* what;
+        const char* sonames[2]; // CUDA 13's, then the development link
+    };
+    static const Names names[] = {{"cuBLAS", {"libcublas.so.13", "libcublas.so"}},
+                                  {"cuFFT", {"libcufft.so.12", "libcufft.so"}},
+                                  {"cuRAND", {"libcurand.so.10", "libcurand.so"}},
+                                  {"NVRTC", {"libnvrtc.so.13", "libnvrtc.so"}}};
+    static std::mutex mutex;
+    static void* handles[std::size(names)] = {};
+    const auto i = static_cast<std::size_t>(library);
+    const std::lock_guard lock(mutex);
+    if (!handles[i]) {
+        for (const char* soname : names[i].sonames)
+            if ((handles[i] = dlopen(soname, RTLD_NOW | RTLD_LOCAL)))
+                break;
+        if (!handles[i])
+            throw CannotRun(std::string(names[i].what) + " is not installed here (" +
+                            names[i].sonames[0] + ": " + dlerror() + ")");
+    }
+    void* symbol = dlsym(handles[i], name);
+    if (!symbol)
+        throw std::runtime_error(std::string(names[i].what) + " has no " + name);
+    return symbol;
 }
 
 } // namespace parcook::gpu::cuda

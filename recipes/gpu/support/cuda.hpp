@@ -98,4 +98,16 @@ double seconds_between(const Event& start, const Event& stop);
 // once per device per process (open_device does it).
 double copy_bandwidth(const Device& device);
 
+// The CUDA libraries beyond the runtime are loaded when a recipe first calls them, never at
+// start-up: linked, cuBLAS, cuFFT, cuRAND and NVRTC add about 0.3 s to every start of parcook
+// (their relocation), every test and MPI rank included. Call them as
+// PARCOOK_CUDA_LIBRARY(cublas, cublasDgemm_v2)(...): the header's declaration gives the type,
+// library_symbol the address (dlopen by soname on first use; CannotRun naming the library when
+// it is missing).
+enum class Library { cublas, cufft, curand, nvrtc };
+void* library_symbol(Library library, const char* name);
+#define PARCOOK_CUDA_LIBRARY(library, function)                                                    \
+    reinterpret_cast<decltype(&function)>(                                                         \
+        ::parcook::gpu::cuda::library_symbol(::parcook::gpu::cuda::Library::library, #function))
+
 } // namespace parcook::gpu::cuda

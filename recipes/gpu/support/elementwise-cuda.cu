@@ -19,15 +19,16 @@ constexpr unsigned block = 256;
 
 void nvrtc_check(nvrtcResult status, const char* call) {
     if (status != NVRTC_SUCCESS)
-        throw std::runtime_error(std::string(call) + ": " + nvrtcGetErrorString(status));
+        throw std::runtime_error(std::string(call) + ": " +
+                                 PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetErrorString)(status));
 }
 
 // The compiler's log as one line: "line N: error: ..." joined by "; ".
 std::string one_line_log(nvrtcProgram program) {
     std::size_t size = 0;
-    nvrtcGetProgramLogSize(program, &size);
+    PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetProgramLogSize)(program, &size);
     std::string log(size, '\0');
-    nvrtcGetProgramLog(program, log.data());
+    PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetProgramLog)(program, log.data());
     std::string out;
     std::size_t begin = 0;
     while (begin < log.size()) {
@@ -71,16 +72,19 @@ public:
                     float b, const std::string& expr)
         : n_(n), a_(a), b_(b), expr_(expr), x_(n), y_(n), c_(n), blocks_(device.grid(n, block)) {
         curandGenerator_t gen = nullptr;
-        curand_check(curandCreateGenerator(&gen, CURAND_RNG_PSEUDO_DEFAULT),
-                     "curandCreateGenerator");
+        curand_check(
+            PARCOOK_CUDA_LIBRARY(curand, curandCreateGenerator)(&gen, CURAND_RNG_PSEUDO_DEFAULT),
+            "curandCreateGenerator");
         struct Owned {
             curandGenerator_t g;
-            ~Owned() { curandDestroyGenerator(g); }
+            ~Owned() { PARCOOK_CUDA_LIBRARY(curand, curandDestroyGenerator)(g); }
         } owned{gen};
-        curand_check(curandSetPseudoRandomGeneratorSeed(gen, seed),
+        curand_check(PARCOOK_CUDA_LIBRARY(curand, curandSetPseudoRandomGeneratorSeed)(gen, seed),
                      "curandSetPseudoRandomGeneratorSeed");
-        curand_check(curandGenerateUniform(gen, x_.get(), n), "curandGenerateUniform(x)");
-        curand_check(curandGenerateUniform(gen, y_.get(), n), "curandGenerateUniform(y)");
+        curand_check(PARCOOK_CUDA_LIBRARY(curand, curandGenerateUniform)(gen, x_.get(), n),
+                     "curandGenerateUniform(x)");
+        curand_check(PARCOOK_CUDA_LIBRARY(curand, curandGenerateUniform)(gen, y_.get(), n),
+                     "curandGenerateUniform(y)");
         x.resize(n);
         y.resize(n);
         PARCOOK_CUDA_CHECK(cudaMemcpy(x.data(), x_.get(), x_.bytes(), cudaMemcpyDeviceToHost));
@@ -154,23 +158,25 @@ Compiled compile_elementwise(std::string_view expr) {
     const std::string source = elementwise_source(expr);
     const auto t0 = std::chrono::steady_clock::now();
     nvrtcProgram program = nullptr;
-    nvrtc_check(nvrtcCreateProgram(&program, source.c_str(), "elementwise.cu", 0, nullptr, nullptr),
+    nvrtc_check(PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcCreateProgram)(
+                    &program, source.c_str(), "elementwise.cu", 0, nullptr, nullptr),
                 "nvrtcCreateProgram");
     struct Owned {
         nvrtcProgram p;
-        ~Owned() { nvrtcDestroyProgram(&p); }
+        ~Owned() { PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcDestroyProgram)(&p); }
     } owned{program};
     // PTX for the oldest architecture this build carries: the driver compiles it for the GPU.
     const char* options[] = {"--gpu-architecture=compute_75"};
-    const nvrtcResult status = nvrtcCompileProgram(program, 1, options);
+    const nvrtcResult status =
+        PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcCompileProgram)(program, 1, options);
     if (status == NVRTC_ERROR_COMPILATION)
         throw UsageError("--expr: does not compile: " + one_line_log(program));
     nvrtc_check(status, "nvrtcCompileProgram");
     std::size_t size = 0;
-    nvrtc_check(nvrtcGetPTXSize(program, &size), "nvrtcGetPTXSize");
+    nvrtc_check(PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetPTXSize)(program, &size), "nvrtcGetPTXSize");
     Compiled c;
     c.ptx.resize(size);
-    nvrtc_check(nvrtcGetPTX(program, c.ptx.data()), "nvrtcGetPTX");
+    nvrtc_check(PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetPTX)(program, c.ptx.data()), "nvrtcGetPTX");
     c.compile_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return cache.emplace(std::string(expr), std::move(c)).first->second;
