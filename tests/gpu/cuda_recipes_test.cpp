@@ -50,6 +50,16 @@ TEST_CASE("gpu/double-matrix --book-bug: elements 21..24 stay unchanged") {
     CHECK(field(r, "doubled").to_number<int>() <= 21);
 }
 
+TEST_CASE("gpu/double-matrix --jit: the kernels compiled at run time, the same results") {
+    const auto r = cuda_record({"gpu", "double-matrix", "--jit", "--n", "1000"});
+    check_pass_metrics(r);
+    CHECK(field(r, "kernel") == "nvrtc");
+    CHECK(check_passed(r, "output == 2 x input for every element"));
+    CHECK(metric(r, "compile_seconds") > 0);
+    const auto book = cuda_record({"gpu", "double-matrix", "--jit", "--book-bug"});
+    CHECK(check_passed(book, "book bug shown: elements 21..24 unchanged"));
+}
+
 TEST_CASE("gpu/matmul: naive and tiled match the CPU reference and each other") {
     for (const char* kernel : {"naive", "tiled"})
         for (std::string n : {"5", "100", "600"}) {

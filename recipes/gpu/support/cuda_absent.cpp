@@ -10,6 +10,7 @@
 #include "gpu/support/gpuarray.hpp"
 #include "gpu/support/gufunc-matmul.hpp"
 #include "gpu/support/matmul.hpp"
+#include "gpu/support/nvrtc.hpp"
 #include "gpu/support/pi.hpp"
 #include "gpu/support/vector-sum.hpp"
 #include "gpu/support/word-count.hpp"
@@ -66,14 +67,15 @@ GpuPass uniforms(unsigned, std::uint64_t, std::vector<double>&) {
 std::unique_ptr<DotDevice> open_dot(unsigned, std::uint64_t) {
     absent();
 }
-Compiled compile_elementwise(std::string_view) {
+CompiledSource compile_source(const std::string&, std::string_view) {
     absent();
 }
 std::unique_ptr<ElementwiseDevice> open_elementwise(unsigned, std::uint64_t, std::uint64_t, float,
                                                     float, const std::string&) {
     absent();
 }
-std::unique_ptr<DoubleMatrixDevice> open_double_matrix(unsigned, unsigned, bool) {
+std::unique_ptr<DoubleMatrixDevice> open_double_matrix(unsigned, unsigned, bool,
+                                                       const std::string&) {
     absent();
 }
 GpuArrayRun gpuarray_double(unsigned, const std::vector<float>&) {

@@ -1,6 +1,7 @@
 // gpu/double-matrix's kernels and host program (the recipe is double-matrix.cpp).
 #include "gpu/support/cuda.hpp"
 #include "gpu/support/double-matrix.hpp"
+#include "gpu/support/nvrtc.hpp"
 
 namespace parcook::gpu {
 namespace {
@@ -22,8 +23,11 @@ __global__ void double_matrix_book(float* a) {
 
 class CudaDoubleMatrix final : public DoubleMatrixDevice {
 public:
-    CudaDoubleMatrix(const cuda::Device& device, unsigned n, bool book_bug)
+    CudaDoubleMatrix(const cuda::Device& device, unsigned n, bool book_bug, const std::string& ptx)
         : n_(n), book_bug_(book_bug), a_(std::size_t{n} * n) {
+        if (!ptx.empty())
+            jit_ =
+                load_kernel(ptx, book_bug ? "double_matrix_book" : "double_matrix", load_seconds);
         name = device.name;
         copy_gbs = device.copy_gbs;
     }
@@ -32,10 +36,16 @@ public:
         start_.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(a_.get(), in, a_.bytes(), cudaMemcpyHostToDevice));
         kernel_start_.record();
-        if (book_bug_) {
-            double_matrix_book<<<1, dim3(5, 5)>>>(a_.get());
+        const dim3 block = book_bug_ ? dim3(5, 5) : dim3(16, 16);
+        const dim3 grid = book_bug_ ? dim3(1) : dim3((n_ + 15) / 16, (n_ + 15) / 16);
+        if (jit_) {
+            float* a = a_.get();
+            void* args[] = {&a, &n_};
+            PARCOOK_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(jit_), grid, block,
+                                                args, 0, nullptr));
+        } else if (book_bug_) {
+            double_matrix_book<<<grid, block>>>(a_.get());
         } else {
-            const dim3 block(16, 16), grid((n_ + 15) / 16, (n_ + 15) / 16);
             double_matrix<<<grid, block>>>(a_.get(), n_);
         }
         PARCOOK_CUDA_CHECK(cudaGetLastError());
@@ -51,15 +61,17 @@ private:
     unsigned n_;
     bool book_bug_;
     cuda::DeviceBuffer<float> a_;
+    cudaKernel_t jit_ = nullptr;
     cuda::Event start_, kernel_start_, kernel_stop_, stop_;
 };
 
 } // namespace
 
-std::unique_ptr<DoubleMatrixDevice> open_double_matrix(unsigned device, unsigned n, bool book_bug) {
+std::unique_ptr<DoubleMatrixDevice> open_double_matrix(unsigned device, unsigned n, bool book_bug,
+                                                       const std::string& ptx) {
     const cuda::Device d = cuda::open_device(device);
     d.require_memory(std::uint64_t{n} * n * sizeof(float), "--n: the matrix");
-    return std::make_unique<CudaDoubleMatrix>(d, n, book_bug);
+    return std::make_unique<CudaDoubleMatrix>(d, n, book_bug, ptx);
 }
 
 } // namespace parcook::gpu

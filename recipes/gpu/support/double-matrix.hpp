@@ -16,9 +16,13 @@ public:
 
     std::string name;
     double copy_gbs = 0;
+    double load_seconds = 0; // loading the PTX, with --jit
 };
 
 // book_bug: the book's kernel (idx = threadIdx.x + 4 threadIdx.y, one 5 x 5 block; n must be 5).
-std::unique_ptr<DoubleMatrixDevice> open_double_matrix(unsigned device, unsigned n, bool book_bug);
+// ptx: empty for the kernels nvcc built, else PTX holding the same two kernels compiled at run
+// time (extern "C" double_matrix(float*, unsigned) and double_matrix_book(float*)).
+std::unique_ptr<DoubleMatrixDevice> open_double_matrix(unsigned device, unsigned n, bool book_bug,
+                                                       const std::string& ptx);
 
 } // namespace parcook::gpu

@@ -1,51 +1,17 @@
-// gpu/elementwise's CUDA half (see elementwise.hpp): NVRTC compiles the expression's kernel to
-// PTX (once per expression per process), the runtime loads it (cudaLibraryLoadData: no driver
-// API, so the binary needs no libcuda to start), and the precompiled kernel of a*x + b*y runs the
-// same loop for comparison. Inputs come from cuRAND's host API.
+// gpu/elementwise's CUDA half (see elementwise.hpp): the expression's kernel, compiled by NVRTC
+// (nvrtc.hpp), loaded and launched with cudaLaunchKernel, and the precompiled kernel of
+// a*x + b*y running the same loop for comparison. Inputs come from cuRAND's host API.
 #include "gpu/support/cuda.hpp"
 #include "gpu/support/elementwise.hpp"
+#include "gpu/support/nvrtc.hpp"
 #include "parcook/errors.hpp"
 
-#include <chrono>
 #include <curand.h>
-#include <map>
-#include <mutex>
-#include <nvrtc.h>
 
 namespace parcook::gpu {
 namespace {
 
 constexpr unsigned block = 256;
-
-void nvrtc_check(nvrtcResult status, const char* call) {
-    if (status != NVRTC_SUCCESS)
-        throw std::runtime_error(std::string(call) + ": " +
-                                 PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetErrorString)(status));
-}
-
-// The compiler's log as one line: "line N: error: ..." joined by "; ".
-std::string one_line_log(nvrtcProgram program) {
-    std::size_t size = 0;
-    PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetProgramLogSize)(program, &size);
-    std::string log(size, '\0');
-    PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetProgramLog)(program, log.data());
-    std::string out;
-    std::size_t begin = 0;
-    while (begin < log.size()) {
-        std::size_t end = log.find('\n', begin);
-        if (end == std::string::npos)
-            end = log.size();
-        std::string line = log.substr(begin, end - begin);
-        begin = end + 1;
-        if (line.find("error") == std::string::npos)
-            continue;
-        if (const auto at = line.find("elementwise.cu"); at == 0)
-            line = "line " + line.substr(line.find('(') + 1, line.find(')') - line.find('(') - 1) +
-                   line.substr(line.find(')') + 1);
-        out += (out.empty() ? "" : "; ") + line;
-    }
-    return out.empty() ? "the compiler gave no message" : out;
-}
 
 // The precompiled twin of elementwise_source("a*x + b*y"): the same loop, built by nvcc.
 __global__ void linear_combination(const float a, const float* __restrict__ xs, const float b,
@@ -91,21 +57,11 @@ public:
         PARCOOK_CUDA_CHECK(cudaMemcpy(y.data(), y_.get(), y_.bytes(), cudaMemcpyDeviceToHost));
         if (!expr.empty()) {
             const Compiled compiled = compile_elementwise(expr);
-            const auto t0 = std::chrono::steady_clock::now();
-            PARCOOK_CUDA_CHECK(cudaLibraryLoadData(&library_, compiled.ptx.c_str(), nullptr,
-                                                   nullptr, 0, nullptr, nullptr, 0));
-            PARCOOK_CUDA_CHECK(cudaLibraryGetKernel(&kernel_, library_, "elementwise"));
-            load_seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            kernel_ = load_kernel(compiled.ptx, "elementwise", load_seconds);
         }
         name = device.name;
         copy_gbs = device.copy_gbs;
     }
-    ~CudaElementwise() override {
-        if (library_)
-            cudaLibraryUnload(library_);
-    }
-
     GpuPass pass(std::vector<float>& c) override {
         PARCOOK_CUDA_CHECK(cudaMemset(c_.get(), 0xff, c_.bytes())); // NaN: unwritten shows
         if (!expr_.empty()) // ask the cache as a second caller would: it must not recompile
@@ -138,49 +94,11 @@ private:
     std::string expr_;
     cuda::DeviceBuffer<float> x_, y_, c_;
     unsigned blocks_;
-    cudaLibrary_t library_ = nullptr;
     cudaKernel_t kernel_ = nullptr;
     cuda::Event kernel_start_, kernel_stop_, stop_;
 };
 
 } // namespace
-
-Compiled compile_elementwise(std::string_view expr) {
-    static std::mutex mutex;
-    static std::map<std::string, Compiled, std::less<>> cache;
-    const std::lock_guard lock(mutex);
-    if (const auto found = cache.find(expr); found != cache.end()) {
-        Compiled hit = found->second;
-        hit.from_cache = true;
-        return hit;
-    }
-    check_expression(expr);
-    const std::string source = elementwise_source(expr);
-    const auto t0 = std::chrono::steady_clock::now();
-    nvrtcProgram program = nullptr;
-    nvrtc_check(PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcCreateProgram)(
-                    &program, source.c_str(), "elementwise.cu", 0, nullptr, nullptr),
-                "nvrtcCreateProgram");
-    struct Owned {
-        nvrtcProgram p;
-        ~Owned() { PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcDestroyProgram)(&p); }
-    } owned{program};
-    // PTX for the oldest architecture this build carries: the driver compiles it for the GPU.
-    const char* options[] = {"--gpu-architecture=compute_75"};
-    const nvrtcResult status =
-        PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcCompileProgram)(program, 1, options);
-    if (status == NVRTC_ERROR_COMPILATION)
-        throw UsageError("--expr: does not compile: " + one_line_log(program));
-    nvrtc_check(status, "nvrtcCompileProgram");
-    std::size_t size = 0;
-    nvrtc_check(PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetPTXSize)(program, &size), "nvrtcGetPTXSize");
-    Compiled c;
-    c.ptx.resize(size);
-    nvrtc_check(PARCOOK_CUDA_LIBRARY(nvrtc, nvrtcGetPTX)(program, c.ptx.data()), "nvrtcGetPTX");
-    c.compile_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return cache.emplace(std::string(expr), std::move(c)).first->second;
-}
 
 std::unique_ptr<ElementwiseDevice> open_elementwise(unsigned device, std::uint64_t n,
                                                     std::uint64_t seed, float a, float b,

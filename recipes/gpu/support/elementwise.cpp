@@ -105,6 +105,11 @@ std::string elementwise_source(std::string_view expr) {
                        expr);
 }
 
+Compiled compile_elementwise(std::string_view expr) {
+    check_expression(expr);
+    return compile_source(elementwise_source(expr), "--expr");
+}
+
 // ---- the CPU evaluator: recursive descent over the checked tokens ------------------------------
 
 struct Expression::Node {

@@ -4,6 +4,7 @@
 // (elementwise-cuda.cu) compiles that source with NVRTC, caches it per expression for the
 // process, loads it and runs it next to the precompiled kernel of the book's a*x + b*y.
 #pragma once
+#include "gpu/support/nvrtc.hpp"
 #include "gpu/support/record.hpp"
 
 #include <cstdint>
@@ -42,15 +43,8 @@ private:
     std::unique_ptr<Node> root_;
 };
 
-// What compiling an expression cost and whether the cache answered.
-struct Compiled {
-    std::string ptx;
-    double compile_seconds = 0; // NVRTC, the first time in this process
-    bool from_cache = false;
-};
-// NVRTC: compiles elementwise_source(expr) to PTX for the oldest architecture this build runs on
-// (the driver compiles it for the device it loads on), once per expression per process. Needs
-// no GPU. Throws UsageError with the compiler's message when it does not compile.
+// check_expression, then compile_source(elementwise_source(expr), "--expr") (nvrtc.hpp).
+using Compiled = CompiledSource;
 Compiled compile_elementwise(std::string_view expr);
 
 class ElementwiseDevice {
