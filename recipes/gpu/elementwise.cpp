@@ -34,11 +34,12 @@ void run(Context& ctx) {
         try {
             compiled = ctx.setup([&] { return compile_elementwise(expr); }); // NVRTC, no GPU
         } catch (const CannotRun&) {
-            const Expression syntax(shown); // without NVRTC, still refuse a malformed one (exit 2)
+            const FloatExpression syntax(
+                shown); // without NVRTC, still refuse a malformed one (exit 2)
             throw;
         }
     }
-    const Expression reference(shown); // the CPU's reading of it
+    const FloatExpression reference(shown); // the CPU's reading of it
     ctx.require_memory(3.0 * 4 * static_cast<double>(n), "n");
     auto gpu = ctx.setup([&] {
         return open_elementwise(static_cast<unsigned>(ctx.integer("device")), n, ctx.common().seed,

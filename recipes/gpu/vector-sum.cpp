@@ -14,6 +14,7 @@
 // No -t/--threads: the launch sets the GPU's parallelism (the record's `parallelism` counts its
 // threads), and the untimed fill uses every CPU of the host.
 #include "gpu/support/vector-sum.hpp"
+#include "gpu/support/show.hpp"
 #include "parcook/context.hpp"
 #include "parcook/team.hpp"
 #include "parcook/workloads.hpp"
@@ -26,14 +27,6 @@
 
 namespace parcook::gpu {
 namespace {
-
-std::string first_elements(std::span<const std::int32_t> v) {
-    constexpr std::size_t shown = 16;
-    std::string s = "[";
-    for (std::size_t i = 0; i < std::min(v.size(), shown); ++i)
-        s += (i ? ", " : "") + std::to_string(v[i]);
-    return s + (v.size() > shown ? ", ...]" : "]");
-}
 
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
@@ -54,8 +47,8 @@ void run(Context& ctx) {
     });
     ctx.say("host", api + " device " + std::to_string(device) + ": " + gpu->name);
     ctx.say("host", "VECTOR LENGTH = " + std::to_string(n));
-    ctx.say("host", "A = " + first_elements({gpu->a, n}));
-    ctx.say("host", "B = " + first_elements({gpu->b, n}));
+    ctx.say("host", "A = " + first_elements<std::int32_t>({gpu->a, n}));
+    ctx.say("host", "B = " + first_elements<std::int32_t>({gpu->b, n}));
 
     std::vector<double> kernel, end_to_end;
     ctx.measure_own([&] {
@@ -66,7 +59,7 @@ void run(Context& ctx) {
     });
     kernel.erase(kernel.begin(), kernel.begin() + ctx.common().warmup);
     end_to_end.erase(end_to_end.begin(), end_to_end.begin() + ctx.common().warmup);
-    ctx.say("host", "C = " + first_elements({gpu->c, n}));
+    ctx.say("host", "C = " + first_elements<std::int32_t>({gpu->c, n}));
 
     const std::int64_t checksum = std::accumulate(gpu->c, gpu->c + n, std::int64_t{0});
     bool nested = true;

@@ -32,14 +32,14 @@ TEST_CASE("elementwise: the source wraps the expression in one statement of the 
 }
 
 TEST_CASE("elementwise: the CPU evaluator follows C's precedence") {
-    CHECK(Expression("a*x + b*y")(2, 5, 1, 3) == 17);
-    CHECK(Expression("a - b - x")(10, 3, 2, 0) == 5);
-    CHECK(Expression("-x * -y")(0, 0, 2, 3) == 6);
-    CHECK(Expression("(a + b) / x")(1, 3, 2, 0) == 2);
-    CHECK(Expression("powf(x, 2) + fmaxf(a, b)")(1, 4, 3, 0) == 13);
-    CHECK(Expression("1.5e1f + sqrtf(x)")(0, 0, 4, 0) == 17);
-    CHECK_THROWS_AS(Expression("x +"), UsageError);
-    CHECK_THROWS_AS(Expression("powf(x)"), UsageError);
+    CHECK(FloatExpression("a*x + b*y")(2, 5, 1, 3) == 17);
+    CHECK(FloatExpression("a - b - x")(10, 3, 2, 0) == 5);
+    CHECK(FloatExpression("-x * -y")(0, 0, 2, 3) == 6);
+    CHECK(FloatExpression("(a + b) / x")(1, 3, 2, 0) == 2);
+    CHECK(FloatExpression("powf(x, 2) + fmaxf(a, b)")(1, 4, 3, 0) == 13);
+    CHECK(FloatExpression("1.5e1f + sqrtf(x)")(0, 0, 4, 0) == 17);
+    CHECK_THROWS_AS(FloatExpression("x +"), UsageError);
+    CHECK_THROWS_AS(FloatExpression("powf(x)"), UsageError);
 }
 
 TEST_CASE("fib-map: the frontier's leaves sum to fib(k)") {

@@ -26,22 +26,6 @@ using clock = std::chrono::steady_clock;
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t read_size = 16 * 1024;
 
-tcp::acceptor listen_on(asio::io_context& io, const tcp::endpoint& where) {
-    tcp::acceptor acceptor(io);
-    boost::system::error_code ec;
-    acceptor.open(where.protocol(), ec);
-    if (!ec)
-        acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        acceptor.bind(where, ec);
-    if (!ec)
-        acceptor.listen(tcp::acceptor::max_listen_connections, ec);
-    if (ec)
-        throw UsageError(fmt::format("--listen: cannot listen on {}:{}: {}",
-                                     where.address().to_string(), where.port(), ec.message()));
-    return acceptor;
-}
-
 // ---- the async model: a coroutine per connection -------------------------------------------
 
 class AsyncEchoServer final : public EchoServer {
@@ -263,6 +247,22 @@ private:
 };
 
 } // namespace
+
+tcp::acceptor listen_on(asio::io_context& io, const tcp::endpoint& where) {
+    tcp::acceptor acceptor(io);
+    boost::system::error_code ec;
+    acceptor.open(where.protocol(), ec);
+    if (!ec)
+        acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec)
+        acceptor.bind(where, ec);
+    if (!ec)
+        acceptor.listen(tcp::acceptor::max_listen_connections, ec);
+    if (ec)
+        throw UsageError(fmt::format("--listen: cannot listen on {}:{}: {}",
+                                     where.address().to_string(), where.port(), ec.message()));
+    return acceptor;
+}
 
 std::unique_ptr<EchoServer> start_echo_server(EchoModel model, const tcp::endpoint& where,
                                               const EchoServerOptions& options) {

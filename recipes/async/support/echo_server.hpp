@@ -41,6 +41,11 @@ protected:
 
 enum class EchoModel { async, threads };
 
+// An acceptor listening on `where` (port 0: a free one), address reuse on; throws UsageError
+// naming --listen when it cannot bind. Shared with the distributed group's object servers.
+boost::asio::ip::tcp::acceptor listen_on(boost::asio::io_context& io,
+                                         const boost::asio::ip::tcp::endpoint& where);
+
 // Listens on `where` (port 0: a free one) and serves until stop(). Throws UsageError when the
 // address cannot be bound.
 std::unique_ptr<EchoServer> start_echo_server(EchoModel model,

@@ -1,6 +1,7 @@
 // Stands in for the CUDA back-ends when the build found no CUDA toolkit (or PARCOOK_CUDA=OFF):
 // the recipe still registers, and opening a CUDA device throws CannotRun with the reason, so
 // --api cuda exits 77 (stress-ng's "unimplemented reason"). One line per CUDA back-end.
+#include "gpu/support/cl-benchmark.hpp"
 #include "gpu/support/cublas-gemm.hpp"
 #include "gpu/support/devices.hpp"
 #include "gpu/support/dot.hpp"
@@ -79,6 +80,10 @@ std::unique_ptr<DoubleMatrixDevice> open_double_matrix(unsigned, unsigned, bool,
     absent();
 }
 GpuArrayRun gpuarray_double(unsigned, const std::vector<float>&) {
+    absent();
+}
+
+std::unique_ptr<BenchmarkDevice> open_cuda_benchmark(unsigned, std::uint64_t) {
     absent();
 }
 

@@ -112,7 +112,7 @@ Compiled compile_elementwise(std::string_view expr) {
 
 // ---- the CPU evaluator: recursive descent over the checked tokens ------------------------------
 
-struct Expression::Node {
+struct FloatExpression::Node {
     char op = 0; // 'n' number, 'v' variable, 'f' function, or + - * / and 'u' (unary minus)
     double value = 0;
     char variable = 0;
@@ -169,7 +169,7 @@ class Parser {
 public:
     explicit Parser(std::string_view s) : s_(s) {}
 
-    std::unique_ptr<Expression::Node> whole() {
+    std::unique_ptr<FloatExpression::Node> whole() {
         auto e = sum();
         skip();
         if (i_ != s_.size())
@@ -178,7 +178,7 @@ public:
     }
 
 private:
-    using NodePtr = std::unique_ptr<Expression::Node>;
+    using NodePtr = std::unique_ptr<FloatExpression::Node>;
 
     [[noreturn]] void fail(const char* what) const {
         throw UsageError(fmt::format("--expr: {} at column {}", what, i_ + 1));
@@ -196,7 +196,7 @@ private:
         return false;
     }
     static NodePtr binary(char op, NodePtr l, NodePtr r) {
-        auto n = std::make_unique<Expression::Node>();
+        auto n = std::make_unique<FloatExpression::Node>();
         n->op = op;
         n->args.push_back(std::move(l));
         n->args.push_back(std::move(r));
@@ -228,7 +228,7 @@ private:
         if (eat('+'))
             return unary();
         if (eat('-')) {
-            auto n = std::make_unique<Expression::Node>();
+            auto n = std::make_unique<FloatExpression::Node>();
             n->op = 'u';
             n->args.push_back(unary());
             return n;
@@ -237,7 +237,7 @@ private:
     }
     NodePtr primary() {
         skip();
-        auto n = std::make_unique<Expression::Node>();
+        auto n = std::make_unique<FloatExpression::Node>();
         if (eat('(')) {
             n = sum();
             if (!eat(')'))
@@ -293,11 +293,11 @@ private:
 
 } // namespace
 
-Expression::Expression(std::string_view expr) : root_(Parser(expr).whole()) {}
-Expression::~Expression() = default;
-Expression::Expression(Expression&&) noexcept = default;
+FloatExpression::FloatExpression(std::string_view expr) : root_(Parser(expr).whole()) {}
+FloatExpression::~FloatExpression() = default;
+FloatExpression::FloatExpression(FloatExpression&&) noexcept = default;
 
-double Expression::operator()(double a, double b, double x, double y) const {
+double FloatExpression::operator()(double a, double b, double x, double y) const {
     const double v[4] = {a, b, x, y};
     return root_->eval(v);
 }

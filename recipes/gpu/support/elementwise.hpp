@@ -30,11 +30,11 @@ std::string elementwise_source(std::string_view expr);
 // The expression as a tree the CPU evaluates in double. Throws UsageError for an expression the
 // checker passes but that is no well-formed expression (the CPU reference parses it after the
 // compiler has accepted it).
-class Expression {
+class FloatExpression {
 public:
-    explicit Expression(std::string_view expr);
-    ~Expression();
-    Expression(Expression&&) noexcept;
+    explicit FloatExpression(std::string_view expr);
+    ~FloatExpression();
+    FloatExpression(FloatExpression&&) noexcept;
     double operator()(double a, double b, double x, double y) const;
 
     struct Node; // elementwise.cpp

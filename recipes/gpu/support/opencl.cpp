@@ -4,6 +4,7 @@
 #include "parcook/errors.hpp"
 
 #include <fmt/format.h>
+#include <sstream>
 #include <vector>
 
 namespace parcook::gpu::opencl {
@@ -48,6 +49,21 @@ void require_memory(const cl::Device& device, std::uint64_t bytes, unsigned coun
                                      what, bytes, largest, memory));
 }
 
+BuildError::BuildError(const std::string& compiler_log)
+    : std::runtime_error(fmt::format("OpenCL build failed: {}", compiler_log)), log(compiler_log) {}
+
+std::string BuildError::first_error() const {
+    std::istringstream lines(log);
+    std::string line, first;
+    while (std::getline(lines, line)) {
+        if (line.find("error:") != std::string::npos)
+            return line;
+        if (first.empty())
+            first = line;
+    }
+    return first;
+}
+
 cl::Program build_program(const cl::Context& context, const cl::Device& device,
                           const char* source) {
     cl::Program program(context, source);
@@ -57,7 +73,7 @@ cl::Program build_program(const cl::Context& context, const cl::Device& device,
         std::string log;
         for (const auto& [built_for, text] : e.getBuildLog())
             log += text;
-        throw std::runtime_error(fmt::format("OpenCL build failed: {}", log));
+        throw BuildError(log);
     }
     return program;
 }

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 namespace parcook::gpu::opencl {
@@ -42,8 +43,16 @@ private:
     std::size_t count_;
 };
 
+// A failed build: "OpenCL build failed: <log>", and the compiler's log alone.
+struct BuildError : std::runtime_error {
+    explicit BuildError(const std::string& log);
+    std::string log;
+    // The log's first line that names an error ("<source>:3:14: error: ..."), else its first line.
+    std::string first_error() const;
+};
+
 // A program built from source at run time (as pyopencl's cl.Program(...).build() does); a
-// failed build throws with the compiler's log.
+// failed build throws BuildError with the compiler's log.
 cl::Program build_program(const cl::Context& context, const cl::Device& device, const char* source);
 
 // A command queue whose events carry device timestamps.
