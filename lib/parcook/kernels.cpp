@@ -51,29 +51,13 @@ PARCOOK_CLONES std::uint64_t pi_hits(std::uint64_t seed, std::uint64_t begin, st
 
 // Hash-table bound: its scans stop at data-dependent bytes and do not vectorize; -O3 only.
 void count_words(std::string_view text, WordCounts& into) {
-    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
     std::string word;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && is_space(text[i]))
-            ++i;
-        std::size_t end = i;
-        while (end < text.size() && !is_space(text[end]))
-            ++end;
-        std::size_t b = i, e = end;
-        while (b < e && !is_word(text[b]))
-            ++b;
-        while (e > b && !is_word(text[e - 1]))
-            --e;
-        if (b < e) {
-            word.assign(text.substr(b, e - b));
-            for (char& c : word)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            ++into[word];
-        }
-        i = end;
-    }
+    for_each_word(text, [&](std::string_view w) {
+        word.assign(w);
+        for (char& c : word)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ++into[word];
+    });
 }
 
 } // namespace parcook::workload

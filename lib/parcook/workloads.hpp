@@ -8,6 +8,7 @@
 #include "parcook/options.hpp"
 #include "parcook/recipe.hpp"
 
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -58,6 +59,29 @@ std::vector<unsigned> fib_tasks(const Context& ctx); // --list repeated --n time
 using WordCounts = std::unordered_map<std::string, std::uint64_t>;
 std::string word_count_input(const Context& ctx);          // --input FILE, else the book text x --n
 void count_words(std::string_view text, WordCounts& into); // lower-case, strip punctuation
+// Calls f(word) for each whitespace-separated word of text, its leading and trailing
+// non-alphanumeric bytes stripped, in order (not yet lower-cased): count_words's tokenizer.
+template <class F>
+void for_each_word(std::string_view text, F&& f) {
+    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && is_space(text[i]))
+            ++i;
+        std::size_t end = i;
+        while (end < text.size() && !is_space(text[end]))
+            ++end;
+        std::size_t b = i, e = end;
+        while (b < e && !is_word(text[b]))
+            ++b;
+        while (e > b && !is_word(text[e - 1]))
+            --e;
+        if (b < e)
+            f(text.substr(b, e - b));
+        i = end;
+    }
+}
 // Splits text into at most `parts` chunks that end at whitespace.
 std::vector<std::string_view> split_text(std::string_view text, std::size_t parts);
 std::map<std::string, std::uint64_t> sorted(const WordCounts& counts);

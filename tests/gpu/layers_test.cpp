@@ -2,8 +2,10 @@
 // call names itself with file and line, a missing GPU is CannotRun with the reason, and a kernel
 // that does not compile reports the compiler's log. Each part is compiled where its API is.
 #include "parcook/errors.hpp"
+#include "parcook/subprocess.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #if PARCOOK_HAVE_CUDA
 #include "gpu/support/cuda.hpp"
@@ -63,3 +65,21 @@ TEST_CASE("opencl layer: a kernel that does not compile reports the compiler's l
 #endif
 
 } // namespace parcook::gpu
+
+namespace parcook::test {
+
+// cuBLAS, cuFFT, cuRAND and NVRTC are loaded on first use: linked, they added ~0.3 s to every
+// start of parcook (every test, every MPI rank). Only the runtime may be a start-up dependency,
+// and never libcuda (a binary that needs it does not start without an NVIDIA driver).
+TEST_CASE("parcook needs no CUDA library at start but the runtime") {
+    if (!std::filesystem::exists("/usr/bin/readelf"))
+        return; // no binutils here
+    const Captured r =
+        run_captured({"/usr/bin/readelf", "-d", PARCOOK_BINARY}, std::chrono::seconds(30));
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Matchers::Contains("NEEDED"));
+    for (const char* lib : {"libcublas", "libcufft", "libcurand", "libnvrtc", "libcuda.so"})
+        CHECK_THAT(r.out, !Catch::Matchers::Contains(std::string("[") + lib));
+}
+
+} // namespace parcook::test

@@ -1,9 +1,20 @@
 #include "support/run.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <sstream>
 
 namespace parcook::test {
+namespace {
+
+// The binary under test: the build's, or $PARCOOK_BINARY (a bundle's, on a machine the build
+// tree never reached: scripts/gpu-node).
+std::string binary() {
+    const char* moved = std::getenv("PARCOOK_BINARY");
+    return moved && *moved ? moved : PARCOOK_BINARY;
+}
+
+} // namespace
 
 std::vector<boost::json::object> Run::records() const {
     std::vector<boost::json::object> v;
@@ -23,7 +34,7 @@ boost::json::object Run::record() const {
 
 Run parcook(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
             const std::string& input) {
-    std::vector<std::string> argv{PARCOOK_BINARY};
+    std::vector<std::string> argv{binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     const Captured c = run_captured(argv, timeout, input);
     return {c.exit_code, c.timed_out, c.seconds, c.out, c.err};
@@ -41,7 +52,7 @@ boost::json::object record_of(const std::vector<std::string>& args, int expect) 
 }
 
 std::vector<std::string> command_words(const std::vector<std::string>& args) {
-    std::vector<std::string> words{PARCOOK_BINARY};
+    std::vector<std::string> words{binary()};
     words.insert(words.end(), args.begin(), args.end());
     return words;
 }

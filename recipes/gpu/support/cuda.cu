@@ -4,6 +4,9 @@
 #include "parcook/errors.hpp"
 
 #include <algorithm>
+#include <dlfcn.h>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace parcook::gpu::cuda {
@@ -58,17 +61,18 @@ Device open_device(unsigned index) {
     cudaDeviceProp prop{};
     PARCOOK_CUDA_CHECK(cudaGetDeviceProperties(&prop, d.id));
     d.name = prop.name;
-    const int major = attribute(cudaDevAttrComputeCapabilityMajor, d.id);
-    const int minor = attribute(cudaDevAttrComputeCapabilityMinor, d.id);
-    if (major * 10 + minor < 75) // the oldest code this build carries (sm_75)
-        throw CannotRun(d.name + " has compute capability " + std::to_string(major) + "." +
-                        std::to_string(minor) + "; this build runs on 7.5 and newer");
+    d.major = attribute(cudaDevAttrComputeCapabilityMajor, d.id);
+    d.minor = attribute(cudaDevAttrComputeCapabilityMinor, d.id);
+    if (d.major * 10 + d.minor < 75) // the oldest code this build carries (sm_75)
+        throw CannotRun(d.name + " has compute capability " + std::to_string(d.major) + "." +
+                        std::to_string(d.minor) + "; this build runs on 7.5 and newer");
     d.multiprocessors = static_cast<unsigned>(attribute(cudaDevAttrMultiProcessorCount, d.id));
     d.threads_per_multiprocessor =
         static_cast<unsigned>(attribute(cudaDevAttrMaxThreadsPerMultiProcessor, d.id));
     std::size_t total = 0;
     PARCOOK_CUDA_CHECK(cudaMemGetInfo(&d.free_bytes, &total));
     d.peak_gbs = peak_bandwidth(d.id);
+    d.copy_gbs = copy_bandwidth(d);
     return d;
 }
 
@@ -118,6 +122,56 @@ double seconds_between(const Event& start, const Event& stop) {
     float ms = 0;
     PARCOOK_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
     return ms * 1e-3;
+}
+
+double copy_bandwidth(const Device& device) {
+    static std::mutex mutex;
+    static std::map<int, double> measured; // per device, per process
+    const std::lock_guard lock(mutex);
+    if (const auto found = measured.find(device.id); found != measured.end())
+        return found->second;
+    const std::size_t bytes = std::clamp<std::size_t>(device.free_bytes / 8, std::size_t{1} << 20,
+                                                      std::size_t{256} << 20);
+    const DeviceBuffer<char> from(bytes), to(bytes);
+    PARCOOK_CUDA_CHECK(cudaMemset(from.get(), 1, bytes));
+    Event start, stop;
+    double best = 0;
+    for (int pass = 0; pass < 6; ++pass) { // the first warms up
+        start.record();
+        PARCOOK_CUDA_CHECK(cudaMemcpyAsync(to.get(), from.get(), bytes, cudaMemcpyDeviceToDevice));
+        stop.record();
+        const double seconds = seconds_between(start, stop);
+        if (pass > 0 && seconds > 0)
+            best = std::max(best, 2.0 * static_cast<double>(bytes) / seconds / 1e9);
+    }
+    return measured[device.id] = best;
+}
+
+void* library_symbol(Library library, const char* name) {
+    struct Names {
+        const char* what;
+        const char* sonames[2]; // CUDA 13's, then the development link
+    };
+    static const Names names[] = {{"cuBLAS", {"libcublas.so.13", "libcublas.so"}},
+                                  {"cuFFT", {"libcufft.so.12", "libcufft.so"}},
+                                  {"cuRAND", {"libcurand.so.10", "libcurand.so"}},
+                                  {"NVRTC", {"libnvrtc.so.13", "libnvrtc.so"}}};
+    static std::mutex mutex;
+    static void* handles[std::size(names)] = {};
+    const auto i = static_cast<std::size_t>(library);
+    const std::lock_guard lock(mutex);
+    if (!handles[i]) {
+        for (const char* soname : names[i].sonames)
+            if ((handles[i] = dlopen(soname, RTLD_NOW | RTLD_LOCAL)))
+                break;
+        if (!handles[i])
+            throw CannotRun(std::string(names[i].what) + " is not installed here (" +
+                            names[i].sonames[0] + ": " + dlerror() + ")");
+    }
+    void* symbol = dlsym(handles[i], name);
+    if (!symbol)
+        throw std::runtime_error(std::string(names[i].what) + " has no " + name);
+    return symbol;
 }
 
 } // namespace parcook::gpu::cuda

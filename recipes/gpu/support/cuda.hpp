@@ -22,12 +22,16 @@ void check(cudaError_t status, const char* call, const char* file, int line);
 struct Device {
     int id = 0;
     std::string name;
+    int major = 0, minor = 0; // compute capability
     unsigned multiprocessors = 0;
     unsigned threads_per_multiprocessor = 0; // resident at once
     std::size_t free_bytes = 0;
     // Memory bandwidth, GB/s: two transfers per memory clock over the bus width (from device
     // attributes: CUDA 13 removed cudaDeviceProp::memoryClockRate). Unknown on some devices.
     std::optional<double> peak_gbs;
+    // The device-to-device copy bandwidth this process measured when it opened the device
+    // (copy_bandwidth), before the recipe took any memory: the ceiling of pct_of_peak.
+    double copy_gbs = 0;
 
     // Throws UsageError "<what> need<s> N MiB, <name> has M MiB free" unless `bytes` fit.
     void require_memory(std::uint64_t bytes, const std::string& what) const;
@@ -86,5 +90,24 @@ private:
 
 // Seconds from `start` to `stop` on the device's clock; waits until `stop` has happened.
 double seconds_between(const Event& start, const Event& stop);
+
+// The device-to-device copy bandwidth of the current device, GB/s counting the bytes read and
+// the bytes written (BabelStream's Copy): the ceiling a memory-bound kernel of this binary is
+// measured against (pct_of_peak). The best of five cudaMemcpy of up to 1 GiB (an eighth of the
+// free memory), measured
+// once per device per process (open_device does it).
+double copy_bandwidth(const Device& device);
+
+// The CUDA libraries beyond the runtime are loaded when a recipe first calls them, never at
+// start-up: linked, cuBLAS, cuFFT, cuRAND and NVRTC add about 0.3 s to every start of parcook
+// (their relocation), every test and MPI rank included. Call them as
+// PARCOOK_CUDA_LIBRARY(cublas, cublasDgemm_v2)(...): the header's declaration gives the type,
+// library_symbol the address (dlopen by soname on first use; CannotRun naming the library when
+// it is missing).
+enum class Library { cublas, cufft, curand, nvrtc };
+void* library_symbol(Library library, const char* name);
+#define PARCOOK_CUDA_LIBRARY(library, function)                                                    \
+    reinterpret_cast<decltype(&function)>(                                                         \
+        ::parcook::gpu::cuda::library_symbol(::parcook::gpu::cuda::Library::library, #function))
 
 } // namespace parcook::gpu::cuda

@@ -4,7 +4,10 @@
 #include "gpu/support/cl-benchmark.hpp"
 #include "gpu/support/cl-device-info.hpp"
 #include "gpu/support/cl-elementwise.hpp"
+#include "gpu/support/fib-map.hpp"
+#include "gpu/support/pi.hpp"
 #include "gpu/support/vector-sum.hpp"
+#include "gpu/support/word-count.hpp"
 
 #include "parcook/errors.hpp"
 
@@ -18,6 +21,15 @@ namespace {
 } // namespace
 
 std::unique_ptr<VectorSumDevice> open_opencl(unsigned, workload::VectorOp, std::uint64_t) {
+    absent();
+}
+std::unique_ptr<PiDevice> open_pi_opencl(unsigned, std::uint64_t) {
+    absent();
+}
+std::unique_ptr<FibDevice> open_fib_opencl(unsigned, const FibFrontier&, std::size_t) {
+    absent();
+}
+std::unique_ptr<WordCountDevice> open_word_count_opencl(unsigned, const WordIds&) {
     absent();
 }
 

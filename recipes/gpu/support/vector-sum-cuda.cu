@@ -37,7 +37,7 @@ public:
         b = host_b_.get();
         c = host_c_.get();
         name = device.name;
-        peak_gbs = device.peak_gbs;
+        peak_gbs = device.copy_gbs; // the ceiling this binary measures
         groups = blocks_;
         threads = std::uint64_t{blocks_} * block;
     }

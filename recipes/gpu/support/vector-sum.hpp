@@ -26,7 +26,7 @@ public:
 
     std::int32_t *a = nullptr, *b = nullptr, *c = nullptr; // host arrays (pinned where possible)
     std::string name;                                      // the device, as the API names it
-    std::optional<double> peak_gbs;        // its memory bandwidth, where the API tells it
+    std::optional<double> peak_gbs;        // CUDA: the measured device-to-device copy bandwidth
     std::uint64_t threads = 0, groups = 0; // the launch: work-items and work-groups
 };
 
