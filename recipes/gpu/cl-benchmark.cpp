@@ -13,6 +13,7 @@
 // "GPU Kernel evaluation Time" and "GPU Time" as the book does.
 // Deviations: the book's text says 10^9 CPU additions (its code does 10^8); a bounds check.
 #include "gpu/support/cl-benchmark.hpp"
+#include "gpu/support/api.hpp"
 #include "gpu/support/show.hpp"
 #include "parcook/context.hpp"
 #include "parcook/generator.hpp"
@@ -42,7 +43,7 @@ void run(Context& ctx) {
     const auto iterations = static_cast<std::uint32_t>(ctx.count("iterations"));
     if (n > UINT32_MAX)
         throw UsageError("--n: at most 4294967295 (the kernel counts with uint)");
-    const std::string& api = ctx.text("api");
+    const std::string api = gpu::api(ctx);
     const auto index = static_cast<unsigned>(ctx.integer("device"));
     std::vector<float> a(n), b(n), cpu(n), gpu(n);
     for (std::uint64_t i = 0; i < n; ++i) {

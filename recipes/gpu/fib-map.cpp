@@ -7,6 +7,7 @@
 // which forbids recursion), and the leaves' values are summed per task (CUDA: atomicAdd on the
 // device). Compare its tasks_per_second with threads/fib-map: it loses to the CPU.
 #include "gpu/support/fib-map.hpp"
+#include "gpu/support/api.hpp"
 #include "parcook/context.hpp"
 #include "parcook/workloads.hpp"
 
@@ -15,7 +16,7 @@ namespace {
 
 void run(Context& ctx) {
     const std::vector<unsigned> tasks = workload::fib_tasks(ctx);
-    const std::string& api = ctx.text("api");
+    const std::string api = gpu::api(ctx);
     const auto device = static_cast<unsigned>(ctx.integer("device"));
     const auto depth = static_cast<unsigned>(ctx.integer("depth"));
     const FibFrontier frontier = expand_fib(tasks, depth);

@@ -5,6 +5,7 @@
 // a tree in shared memory and one atomicAdd per block) or by the host over per-work-item slots
 // (OpenCL, whose 64-bit atomics are optional). --api cuda|opencl (support/pi-*.{cu,cpp}).
 #include "gpu/support/pi.hpp"
+#include "gpu/support/api.hpp"
 #include "parcook/context.hpp"
 #include "parcook/workloads.hpp"
 
@@ -13,7 +14,7 @@ namespace {
 
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
-    const std::string& api = ctx.text("api");
+    const std::string api = gpu::api(ctx);
     const auto device = static_cast<unsigned>(ctx.integer("device"));
     auto gpu = ctx.setup(
         [&] { return api == "cuda" ? open_pi_cuda(device, n) : open_pi_opencl(device, n); });

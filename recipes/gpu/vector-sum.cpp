@@ -14,6 +14,7 @@
 // No -t/--threads: the launch sets the GPU's parallelism (the record's `parallelism` counts its
 // threads), and the untimed fill uses every CPU of the host.
 #include "gpu/support/vector-sum.hpp"
+#include "gpu/support/api.hpp"
 #include "gpu/support/show.hpp"
 #include "parcook/context.hpp"
 #include "parcook/team.hpp"
@@ -31,7 +32,7 @@ namespace {
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
     const workload::VectorOp op = workload::vector_op(ctx);
-    const std::string& api = ctx.text("api");
+    const std::string api = gpu::api(ctx);
     const auto device = static_cast<unsigned>(ctx.integer("device"));
 
     auto gpu = ctx.setup([&] {

@@ -5,6 +5,7 @@
 // word (CUDA atomicAdd, OpenCL atomic_inc). The counts come back in id order and become the
 // sorted (word, count) table every group reports. --api cuda|opencl (support/word-count-*).
 #include "gpu/support/word-count.hpp"
+#include "gpu/support/api.hpp"
 #include "parcook/context.hpp"
 #include "parcook/workloads.hpp"
 
@@ -14,7 +15,7 @@ namespace parcook::gpu {
 namespace {
 
 void run(Context& ctx) {
-    const std::string& api = ctx.text("api");
+    const std::string api = gpu::api(ctx);
     const auto device = static_cast<unsigned>(ctx.integer("device"));
     const std::string text = ctx.setup([&] { return workload::word_count_input(ctx); });
     const WordIds ids = ctx.setup([&] { return word_ids(text); });

@@ -30,6 +30,10 @@ const char* const reason = "built without the CUDA toolkit (none found at build 
 
 } // namespace
 
+int cuda_device_count() noexcept {
+    return 0;
+}
+
 CudaInventory cuda_inventory() {
     CudaInventory none;
     none.absent = reason;

@@ -52,6 +52,15 @@ CudaDeviceFacts facts(int id) {
 
 } // namespace
 
+int cuda_device_count() noexcept {
+    int count = 0;
+    if (cudaGetDeviceCount(&count) != cudaSuccess) {
+        cudaGetLastError(); // a missing driver is not an error here
+        return 0;
+    }
+    return count;
+}
+
 CudaInventory cuda_inventory() {
     CudaInventory inv;
 #ifdef PARCOOK_CUDA_ARCHITECTURES

@@ -34,5 +34,7 @@ struct CudaInventory {
 
 // Never throws for a missing toolkit, driver or device: `absent` says which.
 CudaInventory cuda_inventory();
+// How many CUDA devices this process sees: 0 without a toolkit, a driver or a device.
+int cuda_device_count() noexcept;
 
 } // namespace parcook::gpu

@@ -63,11 +63,4 @@ entries_to_check(std::uint32_t rows, std::uint32_t cols, std::uint64_t seed) {
     return entries;
 }
 
-void require_cuda_api(const Context& ctx) {
-    if (ctx.text("api") != "cuda")
-        throw UsageError(fmt::format("--api: gpu/{} runs on CUDA only (the OpenCL recipes are "
-                                     "gpu/cl-device-info, gpu/cl-elementwise, gpu/cl-benchmark)",
-                                     ctx.recipe().name));
-}
-
 } // namespace parcook::gpu

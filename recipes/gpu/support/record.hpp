@@ -4,6 +4,7 @@
 // bandwidth as a share of the device-to-device copy bandwidth the same binary measured on that
 // device (cuda::copy_bandwidth), the ceiling of a memory-bound kernel.
 #pragma once
+#include "gpu/support/api.hpp"
 #include "parcook/context.hpp"
 
 #include <cstdint>
@@ -49,8 +50,5 @@ void record_passes(Context& ctx, const GpuPass& median, Work work, std::optional
 // n = 4096 would take minutes).
 std::vector<std::pair<std::uint32_t, std::uint32_t>>
 entries_to_check(std::uint32_t rows, std::uint32_t cols, std::uint64_t seed);
-
-// CUDA-only recipes refuse --api opencl (exit 2) with a line naming the OpenCL recipe to use.
-void require_cuda_api(const Context& ctx);
 
 } // namespace parcook::gpu
