@@ -25,23 +25,23 @@ public:
     BenchmarkTimes run(std::span<const float> a, std::span<const float> b, std::span<float> c,
                        std::uint32_t iterations) override {
         const auto n = static_cast<std::uint32_t>(c_.size());
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(a_.get(), a.data(), a_.bytes(), cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(b_.get(), b.data(), b_.bytes(), cudaMemcpyHostToDevice));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         sum<<<(n + block - 1) / block, block>>>(a_.get(), b_.get(), c_.get(), n, iterations);
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(c.data(), c_.get(), c_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double total = cuda::seconds_between(start_, stop_);
-        return {cuda::seconds_between(kernel_start_, kernel_stop_), total};
+        clock_.stop.record();
+        const GpuPass times = clock_.times();
+        return {times.kernel, times.end_to_end};
     }
 
 private:
     static constexpr unsigned block = 256;
     cuda::DeviceBuffer<float> a_, b_, c_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

@@ -61,10 +61,10 @@ public:
 
     GpuPass pass(GemmLayout layout, const T* a, const T* b, T* d) override {
         PARCOOK_CUDA_CHECK(cudaMemset(d_.get(), 0xff, d_.bytes()));
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(a_.get(), a, a_.bytes(), cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(b_.get(), b, b_.bytes(), cudaMemcpyHostToDevice));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         const int n = static_cast<int>(dim_);
         // Row-major A seen column-major is A^T. swapped: B^T A^T = (AB)^T, which read back
         // row-major is AB. transposed: op(T) undoes the view, D = AB stored column-major.
@@ -74,19 +74,17 @@ public:
         else
             PARCOOK_LIBRARY_CHECK(gemm(blas_.get(), CUBLAS_OP_T, n, a_.get(), b_.get(), d_.get()),
                                   CUBLAS_STATUS_SUCCESS);
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(d, d_.get(), d_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double k = cuda::seconds_between(kernel_start_, kernel_stop_);
-        return {k, end_to_end - k, end_to_end};
+        clock_.stop.record();
+        return clock_.times();
     }
 
 private:
     unsigned dim_;
     Cublas blas_;
     cuda::DeviceBuffer<T> a_, b_, d_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 template <class T>
@@ -117,24 +115,23 @@ GpuPass fft_round_trip(unsigned device, std::vector<std::complex<double>>& x) {
         cufftHandle p;
         ~Plan() { PARCOOK_CUDA_LIBRARY(cufft, cufftDestroy)(p); }
     } owned{plan};
-    cuda::Event start, kernel_start, kernel_stop, stop;
-    start.record();
+    cuda::PassClock clock;
+    clock.start.record();
     PARCOOK_CUDA_CHECK(cudaMemcpyAsync(data.get(), x.data(), data.bytes(), cudaMemcpyHostToDevice));
-    kernel_start.record();
+    clock.kernel_start.record();
     PARCOOK_LIBRARY_CHECK(
         PARCOOK_CUDA_LIBRARY(cufft, cufftExecZ2Z)(plan, data.get(), data.get(), CUFFT_FORWARD),
         CUFFT_SUCCESS);
     PARCOOK_LIBRARY_CHECK(
         PARCOOK_CUDA_LIBRARY(cufft, cufftExecZ2Z)(plan, data.get(), data.get(), CUFFT_INVERSE),
         CUFFT_SUCCESS);
-    kernel_stop.record();
+    clock.kernel_stop.record();
     PARCOOK_CUDA_CHECK(cudaMemcpyAsync(x.data(), data.get(), data.bytes(), cudaMemcpyDeviceToHost));
-    stop.record();
-    const double end_to_end = cuda::seconds_between(start, stop);
-    const double k = cuda::seconds_between(kernel_start, kernel_stop);
+    clock.stop.record();
+    const GpuPass times = clock.times();
     for (auto& v : x) // cuFFT's inverse is unnormalized
         v /= static_cast<double>(x.size());
-    return {k, end_to_end - k, end_to_end};
+    return times;
 }
 
 GpuPass uniforms(unsigned device, std::uint64_t seed, std::vector<double>& out) {
@@ -152,18 +149,17 @@ GpuPass uniforms(unsigned device, std::uint64_t seed, std::vector<double>& out) 
     PARCOOK_LIBRARY_CHECK(
         PARCOOK_CUDA_LIBRARY(curand, curandSetPseudoRandomGeneratorSeed)(gen, seed),
         CURAND_STATUS_SUCCESS);
-    cuda::Event start, stop, copied;
-    start.record();
+    cuda::PassClock clock;
+    clock.start.record(); // nothing to copy in: the numbers are made on the device
+    clock.kernel_start.record();
     PARCOOK_LIBRARY_CHECK(
         PARCOOK_CUDA_LIBRARY(curand, curandGenerateUniformDouble)(gen, data.get(), out.size()),
         CURAND_STATUS_SUCCESS);
-    stop.record();
+    clock.kernel_stop.record();
     PARCOOK_CUDA_CHECK(
         cudaMemcpyAsync(out.data(), data.get(), data.bytes(), cudaMemcpyDeviceToHost));
-    copied.record();
-    const double end_to_end = cuda::seconds_between(start, copied);
-    const double k = cuda::seconds_between(start, stop);
-    return {k, end_to_end - k, end_to_end};
+    clock.stop.record();
+    return clock.times();
 }
 
 } // namespace parcook::gpu

@@ -124,6 +124,12 @@ double seconds_between(const Event& start, const Event& stop) {
     return ms * 1e-3;
 }
 
+GpuPass PassClock::times() const {
+    const double end_to_end = seconds_between(start, stop);
+    const double kernel = seconds_between(kernel_start, kernel_stop);
+    return {kernel, end_to_end - kernel, end_to_end};
+}
+
 double copy_bandwidth(const Device& device) {
     static std::mutex mutex;
     static std::map<int, double> measured; // per device, per process

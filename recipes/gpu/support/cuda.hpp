@@ -5,6 +5,8 @@
 // an internal error naming the call, file and line; a missing GPU or driver is CannotRun.
 // No fmt here or in any .cu file: nvcc's front end cannot compile fmt 9 in C++20 mode.
 #pragma once
+#include "gpu/support/gpu_pass.hpp"
+
 #include <cuda_runtime.h>
 
 #include <cstddef>
@@ -90,6 +92,14 @@ private:
 
 // Seconds from `start` to `stop` on the device's clock; waits until `stop` has happened.
 double seconds_between(const Event& start, const Event& stop);
+
+// The events of one timed pass: start, copies in, kernel_start, the kernels, kernel_stop,
+// copies out, stop (each recorded by the back-end on the default stream).
+struct PassClock {
+    Event start, kernel_start, kernel_stop, stop;
+    // Waits for stop: the kernels' time, the transfers (the rest) and the end-to-end time.
+    GpuPass times() const;
+};
 
 // The device-to-device copy bandwidth of the current device, GB/s counting the bytes read and
 // the bytes written (BabelStream's Copy): the ceiling a memory-bound kernel of this binary is

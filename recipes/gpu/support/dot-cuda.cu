@@ -59,10 +59,10 @@ public:
     GpuPass pass(DotImpl impl, const std::uint64_t* x, const std::uint64_t* y,
                  std::uint64_t& sum) override {
         PARCOOK_CUDA_CHECK(cudaMemset(sum_.get(), 0xff, sum_.bytes()));
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(x_.get(), x, x_.bytes(), cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(y_.get(), y, y_.bytes(), cudaMemcpyHostToDevice));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         if (impl == DotImpl::thrust) {
             const thrust::device_ptr<const std::uint64_t> xs(x_.get()), ys(y_.get());
             const std::uint64_t s =
@@ -79,14 +79,13 @@ public:
             reduce_products<<<1, block>>>(partial_.get(), nullptr, blocks_, sum_.get());
             PARCOOK_CUDA_CHECK(cudaGetLastError());
         }
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(
             cudaMemcpyAsync(host_sum_.get(), sum_.get(), sum_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double k = cuda::seconds_between(kernel_start_, kernel_stop_);
+        clock_.stop.record();
+        const GpuPass times = clock_.times();
         sum = host_sum_.get()[0];
-        return {k, end_to_end - k, end_to_end};
+        return times;
     }
 
 private:
@@ -97,7 +96,7 @@ private:
     cuda::HostBuffer<std::uint64_t> host_sum_;
     std::size_t scratch_bytes_ = 0;
     std::unique_ptr<cuda::DeviceBuffer<char>> scratch_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

@@ -33,9 +33,9 @@ public:
     }
 
     GpuPass pass(const float* in, float* out) override {
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(a_.get(), in, a_.bytes(), cudaMemcpyHostToDevice));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         const dim3 block = book_bug_ ? dim3(5, 5) : dim3(16, 16);
         const dim3 grid = book_bug_ ? dim3(1) : dim3((n_ + 15) / 16, (n_ + 15) / 16);
         if (jit_) {
@@ -49,12 +49,10 @@ public:
             double_matrix<<<grid, block>>>(a_.get(), n_);
         }
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(out, a_.get(), a_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double k = cuda::seconds_between(kernel_start_, kernel_stop_);
-        return {k, end_to_end - k, end_to_end};
+        clock_.stop.record();
+        return clock_.times();
     }
 
 private:
@@ -62,7 +60,7 @@ private:
     bool book_bug_;
     cuda::DeviceBuffer<float> a_;
     cudaKernel_t jit_ = nullptr;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

@@ -34,27 +34,25 @@ public:
     }
 
     GpuPass pass(std::vector<std::uint64_t>& values) override {
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemsetAsync(values_.get(), 0, values_.bytes()));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         const auto blocks = static_cast<unsigned>((leaves_ + block - 1) / block);
         evaluate_leaves<<<blocks, block>>>(m_.get(), task_.get(), leaves_, values_.get());
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         values.resize(values_.size());
         PARCOOK_CUDA_CHECK(
             cudaMemcpyAsync(values.data(), values_.get(), values_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double kernel = cuda::seconds_between(kernel_start_, kernel_stop_);
-        return {kernel, end_to_end - kernel, end_to_end};
+        clock_.stop.record();
+        return clock_.times();
     }
 
 private:
     std::uint64_t leaves_;
     cuda::DeviceBuffer<std::uint32_t> m_, task_;
     cuda::DeviceBuffer<unsigned long long> values_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

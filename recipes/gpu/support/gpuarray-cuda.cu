@@ -43,18 +43,16 @@ GpuArrayRun gpuarray_double(unsigned device, const std::vector<float>& input) {
     GpuArrayRun r;
     r.name = d.name;
     r.copy_gbs = d.copy_gbs;
-    cuda::Event start, kernel_start, kernel_stop, stop;
-    start.record();
+    cuda::PassClock clock;
+    clock.start.record();
     const DeviceArray a_gpu = DeviceArray::to_gpu(input);
-    kernel_start.record();
+    clock.kernel_start.record();
     const DeviceArray doubled = 2.0f * a_gpu;
-    kernel_stop.record();
+    clock.kernel_stop.record();
     r.doubled = doubled.get();
-    stop.record();
+    clock.stop.record();
     r.input_after = a_gpu.get();
-    const double end_to_end = cuda::seconds_between(start, stop);
-    const double k = cuda::seconds_between(kernel_start, kernel_stop);
-    r.times = {k, end_to_end - k, end_to_end};
+    r.times = clock.times();
     return r;
 }
 

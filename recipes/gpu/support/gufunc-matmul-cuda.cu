@@ -35,26 +35,24 @@ public:
 
     GpuPass pass(const std::int64_t* a, const std::int64_t* b, std::int64_t* c) override {
         PARCOOK_CUDA_CHECK(cudaMemset(c_.get(), 0xff, c_.bytes()));
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(a_.get(), a, a_.bytes(), cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(b_.get(), b, b_.bytes(), cudaMemcpyHostToDevice));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         const auto blocks = static_cast<unsigned>((elements_ + block - 1) / block);
         batched_matmul<<<blocks, block>>>(a_.get(), b_.get(), c_.get(), dim_, elements_);
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(c, c_.get(), c_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double k = cuda::seconds_between(kernel_start_, kernel_stop_);
-        return {k, end_to_end - k, end_to_end};
+        clock_.stop.record();
+        return clock_.times();
     }
 
 private:
     unsigned dim_;
     std::uint64_t elements_;
     cuda::DeviceBuffer<std::int64_t> a_, b_, c_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

@@ -51,28 +51,26 @@ public:
 
     GpuPass pass(MatmulKernel kernel, const float* a, const float* b, float* c) override {
         PARCOOK_CUDA_CHECK(cudaMemset(c_.get(), 0xff, c_.bytes())); // NaN: unwritten shows
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(a_.get(), a, a_.bytes(), cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(b_.get(), b, b_.bytes(), cudaMemcpyHostToDevice));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         const dim3 block(tile, tile), grid((n_ + tile - 1) / tile, (n_ + tile - 1) / tile);
         if (kernel == MatmulKernel::naive)
             matmul_naive<<<grid, block>>>(a_.get(), b_.get(), c_.get(), n_);
         else
             matmul_tiled<<<grid, block>>>(a_.get(), b_.get(), c_.get(), n_);
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(c, c_.get(), c_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double k = cuda::seconds_between(kernel_start_, kernel_stop_);
-        return {k, end_to_end - k, end_to_end};
+        clock_.stop.record();
+        return clock_.times();
     }
 
 private:
     unsigned n_;
     cuda::DeviceBuffer<float> a_, b_, c_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

@@ -40,26 +40,25 @@ public:
     }
 
     GpuPass pass(std::uint64_t seed, std::uint64_t n, std::uint64_t& hits) override {
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemsetAsync(hits_.get(), 0, hits_.bytes()));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         count_hits<<<blocks_, block>>>(seed, n, hits_.get());
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(
             cudaMemcpyAsync(host_hits_.get(), hits_.get(), hits_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double kernel = cuda::seconds_between(kernel_start_, kernel_stop_);
+        clock_.stop.record();
+        const GpuPass times = clock_.times();
         hits = host_hits_.get()[0];
-        return {kernel, end_to_end - kernel, end_to_end};
+        return times;
     }
 
 private:
     cuda::DeviceBuffer<unsigned long long> hits_;
     cuda::HostBuffer<unsigned long long> host_hits_;
     unsigned blocks_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

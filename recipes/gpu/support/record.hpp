@@ -5,6 +5,7 @@
 // device (cuda::copy_bandwidth), the ceiling of a memory-bound kernel.
 #pragma once
 #include "gpu/support/api.hpp"
+#include "gpu/support/gpu_pass.hpp"
 #include "parcook/context.hpp"
 
 #include <cstdint>
@@ -14,13 +15,6 @@
 #include <vector>
 
 namespace parcook::gpu {
-
-// One pass of a host program: seconds on the device's clock.
-struct GpuPass {
-    double kernel = 0;     // the kernel(s) alone
-    double transfer = 0;   // host <-> device copies
-    double end_to_end = 0; // from the first copy in to the end of the last copy out
-};
 
 // The medians of the timed passes (warm-ups dropped) of one Context::measure_own.
 class PassLog {

@@ -43,20 +43,20 @@ public:
     }
 
     PassTimes pass() override {
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(
             cudaMemcpyAsync(dev_a_.get(), a, dev_a_.bytes(), cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(
             cudaMemcpyAsync(dev_b_.get(), b, dev_b_.bytes(), cudaMemcpyHostToDevice));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         vector_sum<<<blocks_, block>>>(op_, dev_a_.get(), dev_b_.get(), dev_c_.get(), n_);
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         PARCOOK_CUDA_CHECK(
             cudaMemcpyAsync(c, dev_c_.get(), dev_c_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        return {cuda::seconds_between(kernel_start_, kernel_stop_), end_to_end};
+        clock_.stop.record();
+        const GpuPass times = clock_.times();
+        return {times.kernel, times.end_to_end};
     }
 
 private:
@@ -66,7 +66,7 @@ private:
     cuda::DeviceBuffer<std::int32_t> dev_a_, dev_b_, dev_c_;
     cuda::HostBuffer<std::int32_t> host_a_, host_b_, host_c_;
     unsigned blocks_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace

@@ -26,21 +26,19 @@ public:
     }
 
     GpuPass pass(std::vector<std::uint32_t>& counts) override {
-        start_.record();
+        clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(ids_.get(), host_ids_.get(), n_ * sizeof(std::uint32_t),
                                            cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(cudaMemsetAsync(counts_.get(), 0, counts_.bytes()));
-        kernel_start_.record();
+        clock_.kernel_start.record();
         histogram<<<blocks_, block>>>(ids_.get(), n_, counts_.get());
         PARCOOK_CUDA_CHECK(cudaGetLastError());
-        kernel_stop_.record();
+        clock_.kernel_stop.record();
         counts.resize(counts_.size());
         PARCOOK_CUDA_CHECK(
             cudaMemcpyAsync(counts.data(), counts_.get(), counts_.bytes(), cudaMemcpyDeviceToHost));
-        stop_.record();
-        const double end_to_end = cuda::seconds_between(start_, stop_);
-        const double kernel = cuda::seconds_between(kernel_start_, kernel_stop_);
-        return {kernel, end_to_end - kernel, end_to_end};
+        clock_.stop.record();
+        return clock_.times();
     }
 
 private:
@@ -49,7 +47,7 @@ private:
     cuda::HostBuffer<std::uint32_t> host_ids_;
     cuda::DeviceBuffer<unsigned> counts_;
     unsigned blocks_;
-    cuda::Event start_, kernel_start_, kernel_stop_, stop_;
+    cuda::PassClock clock_;
 };
 
 } // namespace
