@@ -124,6 +124,7 @@ TEST_CASE("faults: garbage, truncated, oversized, wrong-shape and unknown tasks 
     CHECK(client.get(good.id) == 5);
     CHECK_THROWS_WITH(client.get(unknown.id), Catch::Contains("NotRegistered"));
     CHECK_THROWS_WITH(client.get(shaped.id), Catch::Contains("DecodeError"));
+    CHECK_THROWS_WITH(client.get(big.id), Catch::Contains("over --max-message"));
     CHECK(r.command({"HLEN", "unacked"})->integer == 0);
     CHECK(r.command({"LLEN", "celery"})->integer == 0);
 }

@@ -1,8 +1,10 @@
 #include "distributed/support/queue_message.hpp"
+#include <cctype>
 
 #include "parcook/host.hpp"
 
 #include <array>
+#include <cctype>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -30,6 +32,35 @@ std::string now_iso() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}",
                        fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
                        us.count() % 1000000);
+}
+
+// The text of the first `"key": "text"` in an envelope too large to parse, found without
+// parsing: the body is base64 (no quotes in it), and a key inside an escaped string reads
+// \"key\", so the first match is a header's. Empty when there is none or it is not an id-like
+// token (letters, digits, '-', '_', '.', at most 200 characters).
+std::string unparsed_header(std::string_view raw, std::string_view key) {
+    const std::string quoted = "\"" + std::string(key) + "\"";
+    for (std::size_t at = raw.find(quoted); at != std::string_view::npos;
+         at = raw.find(quoted, at + 1)) {
+        std::size_t i = at + quoted.size();
+        while (i < raw.size() && raw[i] == ' ')
+            ++i;
+        if (i >= raw.size() || raw[i] != ':')
+            continue;
+        ++i;
+        while (i < raw.size() && raw[i] == ' ')
+            ++i;
+        if (i >= raw.size() || raw[i] != '"')
+            continue;
+        const std::size_t begin = ++i;
+        while (i < raw.size() && i - begin <= 200 &&
+               (std::isalnum(static_cast<unsigned char>(raw[i])) || raw[i] == '-' ||
+                raw[i] == '_' || raw[i] == '.'))
+            ++i;
+        if (i < raw.size() && raw[i] == '"' && i > begin && i - begin <= 200)
+            return std::string(raw.substr(begin, i - begin));
+    }
+    return {};
 }
 
 const json::string* string_at(const json::object& o, std::string_view key) {
@@ -176,6 +207,8 @@ Decoded decode(std::string_view raw, std::uint64_t max_bytes) {
     if (raw.size() > max_bytes) {
         d.error = fmt::format("message of {} bytes is over --max-message ({} bytes)", raw.size(),
                               max_bytes);
+        d.id = unparsed_header(raw, "id"); // so the sender gets a FAILURE that says why
+        d.task = unparsed_header(raw, "task");
         return d;
     }
     boost::system::error_code ec;
