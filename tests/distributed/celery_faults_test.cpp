@@ -94,8 +94,6 @@ TEST_CASE("faults: a closed port and a silent broker end within --timeout, passw
 
 TEST_CASE("faults: garbage, truncated, oversized, wrong-shape and unknown tasks are rejected") {
     const auto broker = test_broker();
-    if (!broker)
-        return;
     queue::Redis r(broker->url(), 10s);
     const queue::TaskMessage good = queue::make_task("parcook.add", {2, 3}, "celery");
     const std::string whole = queue::encode(good);
@@ -129,20 +127,17 @@ TEST_CASE("faults: garbage, truncated, oversized, wrong-shape and unknown tasks 
     CHECK(r.command({"LLEN", "celery"})->integer == 0);
 }
 
+namespace {
+// A worker running one task at a time whose deliveries come back after 1 s unacked.
+std::vector<std::string> one_task_worker(const queue::EmbeddedBroker& broker) {
+    return {"distributed",          "worker", "--broker",  url_of(broker), "--concurrency", "1",
+            "--visibility-timeout", "1s",     "--timeout", "10s"};
+}
+} // namespace
+
 TEST_CASE("faults: kill -9 of a worker mid-task loses nothing (restored, completed, once)") {
     const auto broker = test_broker();
-    if (!broker)
-        return;
-    const std::vector<std::string> serve = {"distributed",
-                                            "worker",
-                                            "--broker",
-                                            url_of(*broker),
-                                            "--concurrency",
-                                            "1",
-                                            "--visibility-timeout",
-                                            "1s",
-                                            "--timeout",
-                                            "10s"};
+    const std::vector<std::string> serve = one_task_worker(*broker);
     queue::Client client(broker->url(), 20s);
     std::vector<boost::json::array> args(6, boost::json::array{0.3});
     const std::vector<std::string> ids = client.send("parcook.sleep", args);
@@ -217,18 +212,7 @@ TEST_CASE(
 
 TEST_CASE("faults: a task longer than the visibility timeout runs once (its worker keeps it)") {
     const auto broker = test_broker();
-    if (!broker)
-        return;
-    const std::vector<std::string> serve = {"distributed",
-                                            "worker",
-                                            "--broker",
-                                            url_of(*broker),
-                                            "--concurrency",
-                                            "1",
-                                            "--visibility-timeout",
-                                            "1s",
-                                            "--timeout",
-                                            "10s"};
+    const std::vector<std::string> serve = one_task_worker(*broker);
     Spawned one(parcook_argv(serve)), two(parcook_argv(serve));
     queue::Client client(broker->url(), 20s);
     CHECK(client.get(client.delay("parcook.sleep", {2.5})) == 2.5);

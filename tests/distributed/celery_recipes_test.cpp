@@ -12,10 +12,6 @@ using namespace parcook::test;
 
 namespace {
 
-bool has_redis() {
-    return test_broker() != nullptr;
-}
-
 std::set<std::string> ids_in(const boost::json::object& record, const std::string& prefix) {
     std::set<std::string> ids;
     for (const std::string& t : trace_texts(record))
@@ -27,16 +23,12 @@ std::set<std::string> ids_in(const boost::json::object& record, const std::strin
 } // namespace
 
 TEST_CASE("distributed/broker: FIFO, one consumer per message, an unacked message restored") {
-    if (!has_redis())
-        return;
     const auto r = record_of({"distributed", "broker", "--visibility-timeout", "200ms"});
     CHECK(all_checks_passed(r));
     CHECK(r.at("checks").as_array().size() == 5);
 }
 
 TEST_CASE("distributed/celery-add: Celery's log lines, three clients, concurrency 2") {
-    if (!has_redis())
-        return;
     const auto r = record_of(
         {"distributed", "celery-add", "--sleep", "300ms", "--round-trips", "10", "--latency", "5"});
     CHECK(all_checks_passed(r));
@@ -53,8 +45,6 @@ TEST_CASE("distributed/celery-add: Celery's log lines, three clients, concurrenc
 }
 
 TEST_CASE("distributed/pi: the same hits for 1, 2 and 4 workers as processes/pi") {
-    if (!has_redis())
-        return;
     const std::vector<std::string> size{"--n", "300000", "--seed", "7", "-r", "1"};
     auto with = [&](std::vector<std::string> args) {
         args.insert(args.end(), size.begin(), size.end());
@@ -73,8 +63,6 @@ TEST_CASE("distributed/pi: the same hits for 1, 2 and 4 workers as processes/pi"
 }
 
 TEST_CASE("distributed/scoop-mapreduce: every mode sums to 332833500 and map keeps input order") {
-    if (!has_redis())
-        return;
     for (const char* mode : {"map", "as-completed", "mapreduce", "serial"}) {
         INFO(mode);
         const auto r = record_of(
@@ -92,8 +80,6 @@ TEST_CASE("distributed/scoop-mapreduce: every mode sums to 332833500 and map kee
 }
 
 TEST_CASE("distributed/word-count: the 18 Disco counts for any M and R") {
-    if (!has_redis())
-        return;
     const auto base = record_of({"distributed", "word-count", "--n", "1", "-r", "1"});
     CHECK(all_checks_passed(base));
     for (auto [m, r] : {std::pair{"1", "1"}, {"3", "2"}, {"7", "5"}}) {
@@ -107,8 +93,6 @@ TEST_CASE("distributed/word-count: the 18 Disco counts for any M and R") {
 }
 
 TEST_CASE("distributed/vector-sum and fib-map: the shared workloads verify") {
-    if (!has_redis())
-        return;
     CHECK(all_checks_passed(record_of({"distributed", "vector-sum", "--n", "1e5", "-r", "1"})));
     const auto fib = record_of({"distributed", "fib-map", "--list", "25,20,15", "--n", "2"});
     CHECK(all_checks_passed(fib));
@@ -116,8 +100,6 @@ TEST_CASE("distributed/vector-sum and fib-map: the shared workloads verify") {
 }
 
 TEST_CASE("distributed/worker --self-check and stats on a private broker") {
-    if (!has_redis())
-        return;
     const auto w = record_of({"distributed", "worker", "--self-check", "50"});
     CHECK(all_checks_passed(w));
     const auto s = record_of({"distributed", "stats"});
@@ -129,8 +111,6 @@ TEST_CASE("distributed/worker --self-check and stats on a private broker") {
 }
 
 TEST_CASE("distributed/word-count --output writes Disco's two files in their orders") {
-    if (!has_redis())
-        return;
     const std::string dir =
         std::filesystem::temp_directory_path() / ("parcook-wc-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
@@ -144,8 +124,6 @@ TEST_CASE("distributed/word-count --output writes Disco's two files in their ord
 }
 
 TEST_CASE("distributed/pi --book runs the book's three sizes, each within 6 sigma") {
-    if (!has_redis())
-        return;
     const auto r = record_of({"distributed", "pi", "--book"});
     CHECK(all_checks_passed(r));
     CHECK(r.at("checks").as_array().size() == 3);
