@@ -206,7 +206,7 @@ extern const Recipe threads_lock{
     .options = {count_option("count", "100000", "updates per thread (COUNT)"),
                 choice_option("mode", "all", {"all", "lock", "atomic", "unlocked"},
                               "which counters to run"),
-                integer_option("race-runs", 20, "most runs of the unlocked pair to see a race", 1,
+                integer_option("race-runs", 200, "most runs of the unlocked pair to see a race", 1,
                                1000),
                 flag_option("deadlock",
                             "take two mutexes in opposite orders and detect the deadlock"),

@@ -32,10 +32,10 @@ TEST_CASE("threads/lock: lock and atomic give 0 and the unlocked counter loses u
     CHECK(metric(r, "lock_ops_per_second") > 0);
     CHECK(metric(r, "atomic_ops_per_second") > 0);
     CHECK(r.at("headline").as_string() == "lock_ops_per_second");
-    // the race: with COUNT 1e6 on two cores, some run of up to 20 loses updates
+    // the race: with COUNT 1e6 on two cores, some run of up to 200 loses updates
     const auto runs = field(r, "unlocked_runs").to_number<int>();
     CHECK(runs >= 1);
-    CHECK(runs <= 20);
+    CHECK(runs <= 200);
     if (field(r, "usable_cores").to_number<int>() >= 2) {
         CHECK(field(r, "race_check").as_string() == "run");
         CHECK(field(r, "unlocked_counter").to_number<std::int64_t>() != 0);
