@@ -4,9 +4,9 @@
 #include "parcook/host.hpp"
 
 #include <array>
-#include <cctype>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <chrono>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
