@@ -1,6 +1,7 @@
 // gpu/cl-benchmark: the CPU and the device compute the same sums, the kernel time lies within
 // the GPU time, and the CPU's redundant loop really runs (an optimizer that folded it would make
 // it impossibly fast); --api cuda is verified on a GPU and exits 77 elsewhere.
+#include "gpu/cuda_support.hpp"
 #include "parcook/host.hpp"
 #include "support/run.hpp"
 
@@ -59,19 +60,8 @@ TEST_CASE("gpu/cl-benchmark: the CPU's redundant loop is not optimized away") {
 // Last in this file: where there is no GPU it ends the test executable with 77, which ctest
 // reports as skipped, after checking that 77 came with its reason.
 TEST_CASE("gpu/cl-benchmark --api cuda: verified on a GPU, else exit 77 with the reason") {
-    const Run r = parcook({"gpu", "cl-benchmark", "--api", "cuda", "--n", "10003", "--iterations",
-                           "1000", "--format", "json"});
-    INFO("stdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE_FALSE(r.timed_out);
-    if (r.code == 77) {
-        REQUIRE(r.out.empty());
-        REQUIRE_THAT(r.err,
-                     Contains("cannot run here") &&
-                         (Contains("no CUDA GPU") || Contains("built without the CUDA toolkit")));
-        std::exit(77);
-    }
-    REQUIRE(r.code == 0);
-    check_benchmark(r.record());
+    check_benchmark(cuda_record(
+        {"gpu", "cl-benchmark", "--api", "cuda", "--n", "10003", "--iterations", "1000"}));
 }
 
 } // namespace parcook::test

@@ -1,3 +1,4 @@
+#include "gpu/cuda_support.hpp"
 #include "parcook/host.hpp"
 #include "support/run.hpp"
 
@@ -86,19 +87,8 @@ TEST_CASE("gpu/vector-sum: no -t/--threads") {
 // Last in this file: where there is no GPU it ends the test executable with 77, which ctest
 // reports as skipped (SKIP_RETURN_CODE), after checking that 77 came with its reason.
 TEST_CASE("gpu/vector-sum --api cuda: verified on a GPU, else exit 77 with the reason") {
-    const Run r = parcook({"gpu", "vector-sum", "--api", "cuda", "--n", "1000003", "--seed", "7",
-                           "-r", "2", "--format", "json"});
-    INFO("stdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE_FALSE(r.timed_out);
-    if (r.code == 77) {
-        REQUIRE(r.out.empty());
-        REQUIRE_THAT(r.err,
-                     Contains("cannot run here") &&
-                         (Contains("no CUDA GPU") || Contains("built without the CUDA toolkit")));
-        std::exit(77);
-    }
-    REQUIRE(r.code == 0);
-    const auto record = r.record();
+    const auto record = cuda_record(
+        {"gpu", "vector-sum", "--api", "cuda", "--n", "1000003", "--seed", "7", "-r", "2"});
     check_vector_sum(record, "1000003", "add");
     CHECK(param(record, "api") == "cuda");
     if (record.at("metrics").as_object().contains("pct_of_peak"))
