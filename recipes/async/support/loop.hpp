@@ -21,8 +21,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
+#include <functional>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -34,6 +34,12 @@ using task = asio::awaitable<T>;
 
 template <class F>
 using task_value = typename std::invoke_result_t<F&>::value_type;
+
+// Runs body(member) on `threads` threads, the caller among them, each pinned to its own CPU as
+// the threads/ members are. The team is kept for the process and reused by every loop of that
+// size, so a timed repetition measures the work and not thread creation; the caller is pinned
+// only while body runs. One loop at a time uses it.
+void with_loop_team(unsigned threads, const std::function<void(unsigned)>& body);
 
 // asyncio.run(main()): see the top of this file.
 template <class F>
@@ -50,12 +56,10 @@ task_value<F> run_loop(F&& make, unsigned threads = 1) {
             if (!e)
                 value.emplace(std::move(v));
         });
-    {
-        std::vector<std::jthread> helpers;
-        for (unsigned i = 1; i < threads; ++i)
-            helpers.emplace_back([&loop] { loop.run(); });
+    if (threads > 1)
+        with_loop_team(threads, [&loop](unsigned) { loop.run(); });
+    else
         loop.run();
-    }
     if (error)
         std::rethrow_exception(error);
     if constexpr (!std::is_void_v<T>)
