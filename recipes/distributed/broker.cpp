@@ -42,10 +42,10 @@ std::vector<std::string> publish(queue::Redis& r, const std::string& q, int coun
 
 // Takes one message (waiting up to 0.2 s) and acks it; its task id, or "" when none came.
 std::string consume(queue::Redis& r, const std::string& q, bool ack = true) {
-    const std::optional<std::string> raw = queue::fetch_blocking(r, {q}, 1 << 20);
-    if (!raw)
+    const std::optional<queue::Delivery> m = queue::fetch_blocking(r, {q}, 1 << 20);
+    if (!m)
         return {};
-    const queue::Decoded d = queue::decode(*raw, 1 << 20);
+    const queue::Decoded& d = m->decoded;
     if (ack) {
         queue::append_ack(r, {d.delivery_tag});
         r.flush();

@@ -4,7 +4,8 @@
 // result in Celery's result-backend format and only then acks. `--broker URL` serves a
 // running Redis (any number of hosts may serve it) until SIGINT/SIGTERM (warm shutdown); with no
 // broker it serves a private one and prints its address. `--self-check N` first sends N
-// add(i, i) tasks and checks their results, the bounded run `parcook tour` makes.
+// add(i, i) tasks and checks their results, the bounded run `parcook tour` makes. A lost
+// broker is reconnected to for up to --reconnect (Celery's broker_connection_retry).
 #include "distributed/support/queue_cluster.hpp"
 #include "distributed/support/queue_embedded.hpp"
 #include "distributed/support/queue_stats.hpp"
@@ -14,6 +15,7 @@
 #include "parcook/host.hpp"
 
 #include <fmt/format.h>
+#include <optional>
 #include <thread>
 
 namespace parcook {
@@ -70,6 +72,37 @@ void self_check(Context& ctx, const queue::WorkerConfig& config, std::uint64_t n
     ctx.headline("round_trips_per_s");
 }
 
+// Serves until SIGINT/SIGTERM. A lost broker is reconnected to (Celery's
+// broker_connection_retry) once a second for up to `reconnect` from the loss; what the worker
+// held then is unacked and the broker restores it after the visibility timeout. Gives up with
+// the broker's error past that.
+queue::WorkerTotals serve_reconnecting(const queue::WorkerConfig& config, Duration reconnect,
+                                       const queue::LogLine& log) {
+    const std::atomic<bool>& stop = queue::stop_on_signals();
+    constexpr auto retry = std::chrono::seconds(1);
+    std::optional<std::chrono::steady_clock::time_point> lost;
+    for (;;) {
+        const auto attempt = std::chrono::steady_clock::now();
+        try {
+            return queue::serve(config, stop, log);
+        } catch (const queue::BrokerError& e) {
+            const auto now = std::chrono::steady_clock::now();
+            if (!lost || now - attempt > 2 * retry) // it had been serving: a new loss
+                lost = now;
+            if (stop || now - *lost >= reconnect)
+                throw;
+            log(fmt::format("broker lost: {}; reconnecting in {}s (giving up after --reconnect "
+                            "{})",
+                            e.what(), retry.count(), format_seconds(to_seconds(reconnect))));
+        }
+        for (auto until = std::chrono::steady_clock::now() + retry;
+             !stop && std::chrono::steady_clock::now() < until;)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (stop)
+            return {};
+    }
+}
+
 void serve(Context& ctx) {
     const queue::Settings s = queue::settings(ctx);
     queue::Broker broker(s); // before the signal handlers: ours replace the cleanup ones
@@ -90,7 +123,8 @@ void serve(Context& ctx) {
         ctx.say("worker", fmt::format("serving a private broker: --broker {} (until "
                                       "SIGINT/SIGTERM)",
                                       broker.url().masked()));
-    const queue::WorkerTotals t = queue::serve(config, queue::stop_on_signals(), log);
+    const queue::WorkerTotals t = serve_reconnecting(
+        config, broker.embedded() ? Duration::zero() : ctx.duration("reconnect"), log);
     ctx.say("worker", "warm shutdown: done");
     ctx.metric("received", static_cast<double>(t.received), "tasks");
     ctx.metric("succeeded", static_cast<double>(t.succeeded), "tasks");
@@ -117,6 +151,9 @@ extern const Recipe distributed_worker{
             std::vector<OptionSpec> o = queue::broker_options();
             o.push_back(integer_option("concurrency", 2, "executor threads", 1, 256));
             o.push_back(text_option("queues", "celery", "comma-separated queues to serve"));
+            o.push_back(duration_option("reconnect", "60s",
+                                        "how long to keep reconnecting to a lost --broker (0: "
+                                        "stop at once)"));
             o.push_back(count_option("max-tasks", "0",
                                      "stop after this many messages (0: serve "
                                      "until SIGINT/SIGTERM)"));

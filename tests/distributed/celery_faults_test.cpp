@@ -223,3 +223,52 @@ TEST_CASE("faults: a task longer than the visibility timeout runs once (its work
     CHECK(hash_field(r, "parcook-stats:parcook.sleep", "retried").empty());
     CHECK(hash_field(r, "parcook-stats:parcook.sleep", "received") == "1");
 }
+
+TEST_CASE("faults: a worker on a running broker reconnects after a restart, or gives up after "
+          "--reconnect") {
+    if (!test_broker()) {
+        WARN("not run: no redis-server on PATH");
+        return;
+    }
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("parcook-reconnect-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string socket = (dir / "redis.sock").string();
+    const std::vector<std::string> redis{"redis-server", "--port", "0",         "--unixsocket",
+                                         socket,         "--save", "",          "--appendonly",
+                                         "no",           "--dir",  dir.string()};
+    const queue::BrokerUrl url = queue::parse_broker_url("unix://" + socket, "--broker");
+    auto answering = [&] {
+        for (int i = 0; i < 100; ++i, std::this_thread::sleep_for(50ms))
+            try {
+                queue::Redis(url, 1s).command({"PING"});
+                return true;
+            } catch (const queue::BrokerError&) {
+            }
+        return false;
+    };
+    auto first = std::make_unique<Spawned>(redis);
+    REQUIRE(answering());
+    Spawned worker(parcook_argv({"distributed", "worker", "--broker", "unix://" + socket,
+                                 "--concurrency", "1", "--reconnect", "20s", "--timeout", "2s"}));
+    first.reset(); // SIGKILL: the broker is gone
+    REQUIRE(worker.wait_output("broker lost", 10s));
+    Spawned second(redis);
+    REQUIRE(answering());
+    {
+        queue::Client client(url, 20s);
+        CHECK(client.get(client.delay("parcook.add", {20, 22})) == 42);
+    }
+    worker.signal(SIGTERM);
+    CHECK(worker.wait_for(10s) == 0);
+
+    Spawned giving_up(parcook_argv({"distributed", "worker", "--broker", "unix://" + socket,
+                                    "--concurrency", "1", "--reconnect", "1s", "--timeout", "1s"}));
+    REQUIRE(giving_up.wait_output("[tasks]", 10s));
+    second.signal(SIGKILL);
+    const auto code = giving_up.wait_for(15s);
+    INFO(giving_up.output());
+    CHECK(code == 1);
+    CHECK(count_of(giving_up.output(), "broker lost") >= 1);
+    std::filesystem::remove_all(dir);
+}

@@ -50,41 +50,44 @@ Client::Client(const BrokerUrl& url, Duration timeout, std::string queue)
 
 std::vector<std::string> Client::send(std::string_view task,
                                       const std::vector<json::array>& arguments) {
-    std::vector<std::string> ids, messages;
-    for (const json::array& a : arguments) {
-        TaskMessage m = make_task(std::string(task), a, queue_);
-        ids.push_back(m.id);
-        messages.push_back(encode(m));
-    }
     // Subscribed before anything is sent, so no result can be published unseen: to each
     // task's channel, or for a large batch to all result channels at once (one subscription
     // instead of thousands; results of other clients' tasks are then read and skipped).
-    if (pattern_ || ids.size() >= pattern_from) {
-        if (!pattern_) { // kept for the client's life: later sends need nothing more
-            results_.command({"PSUBSCRIBE", meta_pattern});
-            pattern_ = true;
+    if (!pattern_ && arguments.size() >= pattern_from) {
+        results_.command({"PSUBSCRIBE", meta_pattern}); // kept for the client's life
+        pattern_ = true;
+    }
+    // Made and pushed one batch at a time, so workers start on the first batch while the
+    // rest are being made.
+    std::vector<std::string> ids;
+    std::size_t pushes = 0;
+    for (std::size_t at = 0; at < arguments.size(); at += batch) {
+        const std::size_t end = std::min(arguments.size(), at + batch);
+        Args push{"LPUSH", queue_};
+        std::vector<std::string> messages;
+        messages.reserve(end - at);
+        for (std::size_t i = at; i < end; ++i) {
+            TaskMessage m = make_task(std::string(task), arguments[i], queue_);
+            ids.push_back(m.id);
+            messages.push_back(encode(m));
         }
-    } else {
-        for (std::size_t at = 0; at < ids.size(); at += batch) {
+        if (!pattern_) {
             Args sub{"SUBSCRIBE"};
             std::vector<std::string> channels;
-            for (std::size_t i = at; i < std::min(ids.size(), at + batch); ++i)
+            for (std::size_t i = at; i < end; ++i)
                 channels.push_back(result_key(ids[i]));
             sub.insert(sub.end(), channels.begin(), channels.end());
             results_.append(sub);
+            results_.flush();
+            for (std::size_t i = at; i < end; ++i)
+                results_.reply(); // one confirmation per channel
         }
-        results_.flush();
-        for (std::size_t i = 0; i < ids.size(); ++i)
-            results_.reply(); // one confirmation per channel
-    }
-    for (std::size_t at = 0; at < messages.size(); at += batch) {
-        Args push{"LPUSH", queue_};
-        for (std::size_t i = at; i < std::min(messages.size(), at + batch); ++i)
-            push.push_back(messages[i]);
+        push.insert(push.end(), messages.begin(), messages.end());
         commands_.append(push);
+        commands_.flush();
+        ++pushes;
     }
-    commands_.flush();
-    for (std::size_t at = 0; at < messages.size(); at += batch)
+    for (std::size_t i = 0; i < pushes; ++i)
         commands_.reply();
     return ids;
 }
@@ -95,11 +98,15 @@ std::string Client::delay(std::string_view task, json::array arguments) {
 
 void Client::collect(const std::vector<std::string>& ids,
                      const std::function<void(std::size_t, const json::value&)>& on_result) {
-    std::unordered_map<std::string, std::size_t> pending; // de-duplication by task id
+    struct Hash : std::hash<std::string_view> {
+        using is_transparent = void; // looked up by the string_view a reply holds
+    };
+    // De-duplication by task id: an id leaves when its result arrives.
+    std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> pending;
     for (std::size_t i = 0; i < ids.size(); ++i)
         pending.emplace(ids[i], i);
     auto deliver = [&](std::string_view id, std::string_view meta) {
-        const auto it = pending.find(std::string(id));
+        const auto it = pending.find(id);
         json::value result;
         if (it == pending.end() || !read_meta(meta, result))
             return false;

@@ -23,10 +23,8 @@ void worker(Context&, const WorkerArgs& args) {
     config.timeout = args.timeout;
     config.visibility_timeout = args.visibility_timeout;
     config.max_message = args.max_message;
-    const LogLine log = [&](const std::string& line) {
-        if (args.log_tasks || (!line.starts_with("Received task:") && !line.starts_with("Task ")))
-            child_say(args.name, line);
-    };
+    config.log_tasks = args.log_tasks;
+    const LogLine log = [&](const std::string& line) { child_say(args.name, line); };
     try {
         serve(config, stop_on_signals(), log);
     } catch (const BrokerError& e) {

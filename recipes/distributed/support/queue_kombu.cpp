@@ -16,47 +16,84 @@ constexpr std::string_view sep = "\x06\x16";
 constexpr int priority_steps[] = {0, 3, 6, 9};
 constexpr std::string_view result_expires = "86400"; // Celery's result_expires: one day
 
-// KEYS: unacked, unacked_index, the lists; ARGV: count, now, max bytes. The unacked entry is
-// built as text ([message, exchange, routing_key]) so the message is stored exactly as sent.
+// KEYS: unacked, unacked_index, the lists; ARGV: count, now, max bytes. Returns, per message
+// popped, the message and the delivery tag, exchange and routing key it was recorded under as
+// unacked ("" when it was not: over max bytes or no tag found). They are found by a plain text
+// search for their keys, not a JSON parse (which would cost the broker more than the rest of the
+// fetch), each key searched from a character that is rare in a message ("_tag":, not
+// "delivery_tag":): fetch() parses each message and corrects the record where the two disagree.
 constexpr std::string_view fetch_script = R"lua(
-local out = {}
-local count, max = tonumber(ARGV[1]), tonumber(ARGV[3])
-for i = 3, #KEYS do
-  while #out < count do
-    local m = redis.call('RPOP', KEYS[i])
-    if not m then break end
-    if #m <= max then
-      local ok, env = pcall(cjson.decode, m)
-      if ok and type(env) == 'table' and type(env.properties) == 'table'
-         and type(env.properties.delivery_tag) == 'string' then
-        local info = env.properties.delivery_info
-        if type(info) ~= 'table' then info = {} end
-        local ex, rk = info.exchange, info.routing_key
-        if type(ex) ~= 'string' then ex = '' end
-        if type(rk) ~= 'string' then rk = '' end
-        local tag = env.properties.delivery_tag
-        redis.call('ZADD', KEYS[2], ARGV[2], tag)
-        redis.call('HSET', KEYS[1], tag,
-                   '[' .. m .. ', ' .. cjson.encode(ex) .. ', ' .. cjson.encode(rk) .. ']')
-      end
+local function text_after(m, before, key)
+  local from = 1
+  while true do
+    local s, e = string.find(m, key, from, true)
+    if not s then return nil end
+    if string.sub(m, s - #before, s - 1) == before then
+      e = e + 1
+      while string.byte(m, e) == 32 do e = e + 1 end
+      if string.byte(m, e) ~= 34 then return nil end
+      local q = string.find(m, '"', e + 1, true)
+      if not q then return nil end
+      local v = string.sub(m, e + 1, q - 1)
+      if string.find(v, '\\', 1, true) then return nil end
+      return v
     end
-    out[#out + 1] = m
+    from = s + 1
   end
 end
+local out, zadd, hset = {}, {}, {}
+local function record()
+  if #zadd > 0 then
+    redis.call('ZADD', KEYS[2], unpack(zadd))
+    redis.call('HSET', KEYS[1], unpack(hset))
+    zadd, hset = {}, {}
+  end
+end
+local count, now, max = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+for i = 3, #KEYS do
+  while #out < 4 * count do
+    local m = redis.call('RPOP', KEYS[i])
+    if not m then break end
+    local tag, ex, rk = '', '', ''
+    if #m <= max then
+      tag = text_after(m, '"delivery', '_tag":') or ''
+      ex = text_after(m, '"e', 'xchange":') or ''
+      rk = text_after(m, '"routing', '_key":') or ''
+    end
+    if #tag > 0 then
+      zadd[#zadd + 1] = now
+      zadd[#zadd + 1] = tag
+      hset[#hset + 1] = tag
+      hset[#hset + 1] = '[' .. m .. ', "' .. ex .. '", "' .. rk .. '"]'
+      if #zadd >= 1000 then record() end
+    end
+    out[#out + 1] = m
+    out[#out + 1] = tag
+    out[#out + 1] = ex
+    out[#out + 1] = rk
+  end
+end
+record()
 return out
 )lua";
 
-// KEYS: the result key; ARGV: meta, seconds to keep it. Celery's backend reads the stored
-// state first and never overwrites a SUCCESS (a task run twice after a lost ack).
+// KEYS: the result keys; ARGV: their metas in the same order, then the seconds to keep them.
+// Celery's backend reads the stored state first and never overwrites a SUCCESS (a task run
+// twice after a lost ack).
 constexpr std::string_view store_script = R"lua(
-local cur = redis.call('GET', KEYS[1])
-if cur then
-  local ok, m = pcall(cjson.decode, cur)
-  if ok and type(m) == 'table' and m.status == 'SUCCESS' then return 0 end
+local keep = ARGV[#ARGV]
+for i = 1, #KEYS do
+  local stored = redis.call('SET', KEYS[i], ARGV[i], 'NX', 'EX', keep)
+  if not stored then
+    local ok, m = pcall(cjson.decode, redis.call('GET', KEYS[i]) or '')
+    if not (ok and type(m) == 'table' and m.status == 'SUCCESS') then
+      redis.call('SETEX', KEYS[i], keep, ARGV[i])
+      stored = true
+    end
+  end
+  if stored then redis.call('PUBLISH', KEYS[i], ARGV[i]) end
 end
-redis.call('SETEX', KEYS[1], ARGV[2], ARGV[1])
-redis.call('PUBLISH', KEYS[1], ARGV[1])
-return 1
+return 0
 )lua";
 
 // redis-py's Lock.release: delete the lock only if it is still ours.
@@ -137,6 +174,18 @@ bool restore_by_tag(Redis& r, std::string_view tag) {
 
 } // namespace
 
+std::size_t append_record(Redis& r, const Delivery& d) {
+    const Decoded& m = d.decoded;
+    if (m.delivery_tag.empty())
+        return 0;
+    const std::string entry =
+        fmt::format("[{}, {}, {}]", d.raw, json::serialize(json::string(m.exchange)),
+                    json::serialize(json::string(m.routing_key)));
+    r.append({"ZADD", unacked_index_key, delivery_score(), m.delivery_tag});
+    r.append({"HSET", unacked_key, m.delivery_tag, entry});
+    return 2;
+}
+
 std::vector<std::string> priority_lists(const std::vector<std::string>& queues) {
     std::vector<std::string> lists;
     for (int p : priority_steps)
@@ -155,23 +204,46 @@ double unix_now() {
         .count();
 }
 
-std::vector<std::string> fetch(Redis& r, const std::vector<std::string>& lists, std::size_t count,
-                               std::uint64_t max_bytes) {
+std::string delivery_score() {
+    return fmt::format("{:.6f}", unix_now());
+}
+
+std::vector<Delivery> fetch(Redis& r, const std::vector<std::string>& lists, std::size_t count,
+                            std::uint64_t max_bytes) {
     std::vector<std::string> keys{std::string(unacked_key), std::string(unacked_index_key)};
     keys.insert(keys.end(), lists.begin(), lists.end());
     Args a = script_args(fetch_sha, keys);
-    const std::string n = std::to_string(count), now = fmt::format("{:.6f}", unix_now()),
+    const std::string n = std::to_string(count), now = delivery_score(),
                       max = std::to_string(max_bytes);
     a.insert(a.end(), {n, now, max});
     const Reply reply = r.command(a);
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < reply->elements; ++i)
-        out.emplace_back(text_of(*reply->element[i]));
+    std::vector<Delivery> out;
+    std::size_t replies = 0;
+    for (std::size_t i = 0; i + 3 < reply->elements; i += 4) {
+        Delivery d{std::string(text_of(*reply->element[i])), {}};
+        d.decoded = decode(d.raw, max_bytes);
+        const std::string_view tag = text_of(*reply->element[i + 1]);
+        if (tag != d.decoded.delivery_tag ||
+            (!tag.empty() && (text_of(*reply->element[i + 2]) != d.decoded.exchange ||
+                              text_of(*reply->element[i + 3]) != d.decoded.routing_key))) {
+            if (!tag.empty()) {
+                append_ack(r, {std::string(tag)});
+                replies += 2;
+            }
+            replies += append_record(r, d);
+        }
+        out.push_back(std::move(d));
+    }
+    if (replies) {
+        r.flush();
+        for (std::size_t i = 0; i < replies; ++i)
+            r.reply();
+    }
     return out;
 }
 
-std::optional<std::string> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
-                                          std::uint64_t max_bytes) {
+std::optional<Delivery> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
+                                       std::uint64_t max_bytes) {
     Args a{"BRPOP"};
     for (const std::string& l : lists)
         a.push_back(l);
@@ -183,22 +255,14 @@ std::optional<std::string> fetch_blocking(Redis& r, const std::vector<std::strin
         throw BrokerError(fmt::format("broker {}: BRPOP got no answer", r.where()));
     if (is_nil(**reply) || (*reply)->elements != 2)
         return std::nullopt;
-    std::string raw(text_of(*(*reply)->element[1]));
-    if (raw.size() <= max_bytes) {
-        const Decoded d = decode(raw, max_bytes);
-        if (!d.delivery_tag.empty()) {
-            const std::string entry =
-                fmt::format("[{}, {}, {}]", raw, json::serialize(json::string(d.exchange)),
-                            json::serialize(json::string(d.routing_key)));
-            const std::string now = fmt::format("{:.6f}", unix_now());
-            r.append({"ZADD", unacked_index_key, now, d.delivery_tag});
-            r.append({"HSET", unacked_key, d.delivery_tag, entry});
-            r.flush();
+    Delivery d{std::string(text_of(*(*reply)->element[1])), {}};
+    d.decoded = decode(d.raw, max_bytes);
+    if (const std::size_t replies = append_record(r, d)) {
+        r.flush();
+        for (std::size_t i = 0; i < replies; ++i)
             r.reply();
-            r.reply();
-        }
     }
-    return raw;
+    return d;
 }
 
 void load_scripts(Redis& r) {
@@ -220,8 +284,15 @@ void append_ack(Redis& r, const std::vector<std::string>& delivery_tags) {
     r.append(hdel);
 }
 
-void append_store(Redis& r, std::string_view id, std::string_view meta) {
-    r.append({"EVALSHA", store_sha, "1", result_key(id), meta, result_expires});
+void append_store(Redis& r, const std::vector<StoredResult>& results) {
+    std::vector<std::string> keys;
+    for (const StoredResult& s : results)
+        keys.push_back(result_key(s.id));
+    Args a = script_args(store_sha, keys);
+    for (const StoredResult& s : results)
+        a.push_back(s.meta);
+    a.push_back(result_expires);
+    r.append(a);
 }
 
 void give_back(Redis& r, std::string_view raw, std::string_view delivery_tag,

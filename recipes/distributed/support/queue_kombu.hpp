@@ -9,7 +9,10 @@
 // A delivered message is recorded in unacked; acking removes it; a message left there longer
 // than the visibility timeout (its worker died) is pushed back onto its queue.
 #pragma once
+#include "distributed/support/queue_message.hpp"
 #include "distributed/support/queue_redis.hpp"
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -28,23 +31,39 @@ std::vector<std::string> priority_lists(const std::vector<std::string>& queues);
 void bind_queues(Redis& r, const std::vector<std::string>& queues);
 
 double unix_now(); // seconds since the epoch, as Python's time.time()
+// A delivery's score in unacked_index: unix_now() to the microsecond, as kombu writes it.
+std::string delivery_score();
 
 // Loads the worker's Lua scripts into the broker (once per connection, before fetch() and
 // append_store()), so that each call sends the script's SHA1, not its text.
 void load_scripts(Redis& r);
 
+// A message taken from a queue: its text and what a worker reads in it. It is recorded as
+// unacked under decoded.delivery_tag when it has one (and is not over the size limit).
+struct Delivery {
+    std::string raw;
+    Decoded decoded;
+};
+
 // Pops up to `count` messages from `lists` (in order) and records the ones it can read as
 // unacked, in one atomic step; messages over `max_bytes` are popped but not recorded.
-std::vector<std::string> fetch(Redis& r, const std::vector<std::string>& lists, std::size_t count,
-                               std::uint64_t max_bytes);
+std::vector<Delivery> fetch(Redis& r, const std::vector<std::string>& lists, std::size_t count,
+                            std::uint64_t max_bytes);
 // Waits up to 0.2 s for one message (BRPOP) and records it as unacked.
-std::optional<std::string> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
-                                          std::uint64_t max_bytes);
+std::optional<Delivery> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
+                                       std::uint64_t max_bytes);
+// Queues (not sends) recording a delivery as unacked, as kombu does; returns the replies to
+// read (0 when it has no delivery tag).
+std::size_t append_record(Redis& r, const Delivery& d);
 
 // Queues (not sends) the acknowledgement of deliveries: they leave unacked. Two replies.
 void append_ack(Redis& r, const std::vector<std::string>& delivery_tags);
-// Queues the storing of a result unless a SUCCESS is already stored; publishes it.
-void append_store(Redis& r, std::string_view id, std::string_view meta);
+// Queues the storing of results, each unless a SUCCESS is already stored for its task, and
+// publishes each stored one. One reply for the whole batch.
+struct StoredResult {
+    std::string id, meta;
+};
+void append_store(Redis& r, const std::vector<StoredResult>& results);
 // Puts a delivered message that was not started back at the head of its queue, and acks it.
 void give_back(Redis& r, std::string_view raw, std::string_view delivery_tag,
                std::string_view queue);

@@ -1,9 +1,9 @@
 #include "distributed/support/queue_message.hpp"
-#include <cctype>
 
 #include "parcook/host.hpp"
 
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
@@ -90,11 +90,14 @@ std::string new_uuid() {
     }
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+    constexpr char hex[] = "0123456789abcdef";
     std::string s;
+    s.reserve(36);
     for (std::size_t i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             s += '-';
-        fmt::format_to(std::back_inserter(s), "{:02x}", b[i]);
+        s += hex[b[i] >> 4];
+        s += hex[b[i] & 0xf];
     }
     return s;
 }
@@ -166,39 +169,44 @@ TaskMessage make_task(std::string task, json::array args, std::string queue) {
 }
 
 std::string encode(const TaskMessage& m) {
-    const json::array body{
-        m.args, m.kwargs,
-        json::object{
-            {"callbacks", nullptr}, {"errbacks", nullptr}, {"chain", nullptr}, {"chord", nullptr}}};
-    json::object headers{{"lang", "py"},
-                         {"task", m.task},
-                         {"id", m.id},
-                         {"shadow", nullptr},
-                         {"eta", nullptr},
-                         {"expires", nullptr},
-                         {"group", nullptr},
-                         {"group_index", nullptr},
-                         {"retries", 0},
-                         {"timelimit", json::array{nullptr, nullptr}},
-                         {"root_id", m.id},
-                         {"parent_id", nullptr},
-                         {"argsrepr", args_repr(m.args)},
-                         {"kwargsrepr", "{}"},
-                         {"origin", origin()},
-                         {"ignore_result", false}};
-    json::object delivery_info{{"exchange", ""}, {"routing_key", m.queue}};
-    json::object properties{{"correlation_id", m.id},
-                            {"reply_to", new_uuid()},
-                            {"delivery_mode", 2},
-                            {"delivery_info", std::move(delivery_info)},
-                            {"priority", 0},
-                            {"body_encoding", "base64"},
-                            {"delivery_tag", m.delivery_tag}};
-    const json::object envelope{{"body", base64_encode(json::serialize(body))},
-                                {"content-encoding", "utf-8"},
-                                {"content-type", "application/json"},
-                                {"headers", std::move(headers)},
-                                {"properties", std::move(properties)}};
+    // The envelope's parts live in one arena on the stack, released together.
+    unsigned char space[4096];
+    json::monotonic_resource arena(space, sizeof space);
+    const json::storage_ptr sp(&arena);
+    const json::array body(
+        {m.args,
+         m.kwargs,
+         {{"callbacks", nullptr}, {"errbacks", nullptr}, {"chain", nullptr}, {"chord", nullptr}}},
+        sp);
+    const json::object envelope({{"body", base64_encode(json::serialize(body))},
+                                 {"content-encoding", "utf-8"},
+                                 {"content-type", "application/json"},
+                                 {"headers",
+                                  {{"lang", "py"},
+                                   {"task", m.task},
+                                   {"id", m.id},
+                                   {"shadow", nullptr},
+                                   {"eta", nullptr},
+                                   {"expires", nullptr},
+                                   {"group", nullptr},
+                                   {"group_index", nullptr},
+                                   {"retries", 0},
+                                   {"timelimit", {nullptr, nullptr}},
+                                   {"root_id", m.id},
+                                   {"parent_id", nullptr},
+                                   {"argsrepr", args_repr(m.args)},
+                                   {"kwargsrepr", "{}"},
+                                   {"origin", origin()},
+                                   {"ignore_result", false}}},
+                                 {"properties",
+                                  {{"correlation_id", m.id},
+                                   {"reply_to", new_uuid()},
+                                   {"delivery_mode", 2},
+                                   {"delivery_info", {{"exchange", ""}, {"routing_key", m.queue}}},
+                                   {"priority", 0},
+                                   {"body_encoding", "base64"},
+                                   {"delivery_tag", m.delivery_tag}}}},
+                                sp);
     return json::serialize(envelope);
 }
 

@@ -100,28 +100,28 @@ private:
             }
             if (room == 0)
                 continue;
-            std::vector<std::string> got = fetch(r, lists_, room, config_.max_message);
+            std::vector<Delivery> got = fetch(r, lists_, room, config_.max_message);
             if (got.empty())
-                if (std::optional<std::string> one = fetch_blocking(r, lists_, config_.max_message))
+                if (std::optional<Delivery> one = fetch_blocking(r, lists_, config_.max_message))
                     got.push_back(std::move(*one));
             fetched += got.size();
             std::lock_guard lock(mutex_);
             in_flight_ += got.size();
-            for (std::string& m : got)
+            for (Delivery& m : got)
                 todo_.push_back(std::move(m));
             changed_.notify_all();
         }
-        std::deque<std::string> left;
+        std::deque<Delivery> left;
         {
             std::lock_guard lock(mutex_);
             left.swap(todo_);
             fetch_ended_ = true;
             changed_.notify_all();
         }
-        for (const std::string& raw : left) { // warm shutdown: not started, so given back
-            const Decoded d = decode(raw, config_.max_message);
+        for (const Delivery& m : left) { // warm shutdown: not started, so given back
+            const Decoded& d = m.decoded;
             if (!d.delivery_tag.empty())
-                give_back(r, raw, d.delivery_tag,
+                give_back(r, m.raw, d.delivery_tag,
                           d.routing_key.empty() ? config_.queues[0] : d.routing_key);
         }
         r.command({"DEL", beat});
@@ -143,7 +143,7 @@ private:
         }
         if (!running.empty()) {
             Args touch{"ZADD", unacked_index_key, "XX"};
-            const std::string now = fmt::format("{:.6f}", unix_now());
+            const std::string now = delivery_score();
             for (const std::string& tag : running)
                 touch.insert(touch.end(), {now, tag});
             r.command(touch);
@@ -162,15 +162,16 @@ private:
         load_scripts(r);
         TaskEnv env{r};
         for (;;) {
-            std::vector<std::string> mine;
+            std::vector<Delivery> mine;
             {
                 std::unique_lock lock(mutex_);
                 changed_.wait(lock, [&] { return !todo_.empty() || fetch_ended_ || error_; });
                 if (todo_.empty() || error_)
                     return;
-                // An equal share of what is waiting, so no other executor is left idle.
+                // An equal share of what is waiting, so no other executor is left idle, and
+                // at most one batch: its results are stored while the fetcher refills.
                 const std::size_t share =
-                    (todo_.size() + config_.concurrency - 1) / config_.concurrency;
+                    std::min(batch, (todo_.size() + config_.concurrency - 1) / config_.concurrency);
                 for (std::size_t k = 0; k < share; ++k) {
                     mine.push_back(std::move(todo_.front()));
                     todo_.pop_front();
@@ -178,9 +179,9 @@ private:
             }
             std::vector<Done> done;
             double seconds = 0;
-            for (const std::string& raw : mine) {
+            for (const Delivery& m : mine) {
                 Stopwatch sw;
-                done.push_back(handle(env, raw));
+                done.push_back(handle(env, m.decoded));
                 seconds += sw.seconds();
             }
             store(r, done);
@@ -202,8 +203,7 @@ private:
         }
     }
 
-    Done handle(TaskEnv& env, const std::string& raw) {
-        const Decoded d = decode(raw, config_.max_message);
+    Done handle(TaskEnv& env, const Decoded& d) {
         Done out{d.id, d.task, d.delivery_tag, {}, "rejected"};
         if (!d.delivery_tag.empty()) {
             std::lock_guard lock(mutex_);
@@ -226,16 +226,19 @@ private:
             out.meta = failure_meta(m.id, "NotRegistered", fmt::format("'{}'", m.task));
             return out;
         }
-        log_(fmt::format("Received task: {}[{}]{}", m.task, m.id,
-                         m.redelivered ? " (redelivered)" : ""));
+        if (config_.log_tasks)
+            log_(fmt::format("Received task: {}[{}]{}", m.task, m.id,
+                             m.redelivered ? " (redelivered)" : ""));
         Stopwatch sw;
         try {
             if (!m.kwargs.empty())
                 throw TaskError("TypeError", "parcook tasks take no keyword arguments");
             const json::value result = f(env, m.args);
-            const std::string text = json::serialize(result);
-            log_(fmt::format("Task {}[{}] succeeded in {:.6f}s: {}", m.task, m.id, sw.seconds(),
-                             text.size() > 200 ? text.substr(0, 200) + "..." : text));
+            if (config_.log_tasks) {
+                const std::string text = json::serialize(result);
+                log_(fmt::format("Task {}[{}] succeeded in {:.6f}s: {}", m.task, m.id, sw.seconds(),
+                                 text.size() > 200 ? text.substr(0, 200) + "..." : text));
+            }
             out.meta = success_meta(m.id, result);
             out.outcome = "succeeded";
         } catch (const TaskError& e) {
@@ -260,16 +263,19 @@ private:
         std::size_t replies = 0;
         std::map<std::pair<std::string, std::string>, int> counts; // (task, counter) -> n
         std::vector<std::string> tags;
+        std::vector<StoredResult> results;
         for (const Done& d : batch) {
-            if (!d.meta.empty()) {
-                append_store(r, d.id, d.meta);
-                ++replies;
-            }
+            if (!d.meta.empty())
+                results.push_back({d.id, d.meta});
             const std::string task = d.task.empty() ? "(unreadable)" : d.task;
             ++counts[{task, d.outcome}];
             ++counts[{task, d.redelivered ? "retried" : "received"}];
             if (!d.tag.empty())
                 tags.push_back(d.tag);
+        }
+        if (!results.empty()) {
+            append_store(r, results);
+            ++replies;
         }
         for (const auto& [key, n] : counts) {
             r.append(
@@ -291,17 +297,19 @@ private:
     const LogLine& log_;
     const std::vector<std::string> lists_;
     // Messages fetched and not yet acked, at most. Short tasks (under 1 ms on average) are
-    // prefetched 16 per executor thread: round trips then dominate, and a batch shares them.
-    // Longer ones (or before any has run) one per thread, as Celery's -Ofair, so that one worker
-    // does not hold tasks another worker could run now.
+    // prefetched two batches per executor thread: round trips then dominate, a batch shares
+    // them, and the next batch is fetched while one is run and stored. Longer ones (or before
+    // any has run) one per thread, as Celery's -Ofair, so that one worker does not hold tasks
+    // another worker could run now.
+    static constexpr std::size_t batch = 16;
     std::size_t limit() const {
         const bool short_tasks = mean_task_s_ >= 0 && mean_task_s_ < 1e-3;
-        return (short_tasks ? 16 : 1) * config_.concurrency;
+        return (short_tasks ? 2 * batch : 1) * config_.concurrency;
     }
 
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<std::string> todo_;
+    std::deque<Delivery> todo_;
     std::size_t in_flight_ = 0;
     std::set<std::string> running_; // delivery tags of the tasks started and not yet acked
     double mean_task_s_ = -1;       // running mean of the task times, -1 before the first

@@ -24,6 +24,7 @@ struct WorkerConfig {
     Duration visibility_timeout;
     std::uint64_t max_message = 16 << 20;
     std::uint64_t max_tasks = 0; // stop after this many messages (0: until stopped)
+    bool log_tasks = true;       // Celery's Received and succeeded lines for every task
 };
 
 struct WorkerTotals {
