@@ -7,6 +7,7 @@
 #include "support/procfs.hpp"
 
 #include <arpa/inet.h>
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <filesystem>
@@ -125,6 +126,36 @@ TEST_CASE("faults: garbage, truncated, oversized, wrong-shape and unknown tasks 
     CHECK_THROWS_WITH(client.get(big.id), Catch::Contains("over --max-message"));
     CHECK(r.command({"HLEN", "unacked"})->integer == 0);
     CHECK(r.command({"LLEN", "celery"})->integer == 0);
+}
+
+TEST_CASE("faults: messages whose text misleads a plain search are recorded by their parse") {
+    const auto broker = test_broker();
+    queue::Redis r(broker->url(), 10s);
+    // The fetch finds the delivery tag by searching the text; decoy keys of the same names in
+    // the headers come first. The worker's parse finds the real ones and corrects the record.
+    auto with_decoys = [](const queue::TaskMessage& m, bool drop_tag) {
+        boost::json::value v = boost::json::parse(queue::encode(m));
+        boost::json::object& headers = v.at("headers").as_object();
+        headers["delivery_tag"] = "decoy-tag";
+        headers["exchange"] = "decoy-exchange";
+        headers["routing_key"] = "decoy-queue";
+        if (drop_tag)
+            v.at("properties").as_object().erase("delivery_tag");
+        return boost::json::serialize(v);
+    };
+    const queue::TaskMessage tagged = queue::make_task("parcook.add", {1, 2}, "celery");
+    const queue::TaskMessage untagged = queue::make_task("parcook.add", {3, 4}, "celery");
+    r.command({"LPUSH", "celery", with_decoys(tagged, false)});
+    r.command({"LPUSH", "celery", with_decoys(untagged, true)});
+    Spawned worker(parcook_argv({"distributed", "worker", "--broker", url_of(*broker),
+                                 "--max-tasks", "2", "--timeout", "10s"}));
+    REQUIRE(worker.wait_for(30s) == 0);
+    INFO(worker.output());
+    queue::Client client(broker->url(), 5s);
+    CHECK(client.get(tagged.id) == 3);
+    CHECK(client.get(untagged.id) == 7);
+    CHECK(r.command({"HLEN", "unacked"})->integer == 0);
+    CHECK(r.command({"ZCARD", "unacked_index"})->integer == 0);
 }
 
 namespace {
