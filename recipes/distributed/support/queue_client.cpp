@@ -2,6 +2,7 @@
 
 #include "distributed/support/queue_message.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -20,8 +21,10 @@ constexpr std::size_t pattern_from = 64; // tasks per send() from which the patt
 // The result meta's outcome: true for SUCCESS (result set), false for a state still to come;
 // throws TaskFailed for FAILURE.
 bool read_meta(std::string_view text, json::value& result) {
+    unsigned char space[2048];
+    json::monotonic_resource arena(space, sizeof space); // the meta's parse, released at once
     boost::system::error_code ec;
-    json::value meta = json::parse(text, ec);
+    const json::value meta = json::parse(text, ec, &arena);
     const json::object* o = ec ? nullptr : meta.if_object();
     const json::value* status = o ? o->if_contains("status") : nullptr;
     if (!status || !status->is_string())

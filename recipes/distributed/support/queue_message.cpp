@@ -219,8 +219,12 @@ Decoded decode(std::string_view raw, std::uint64_t max_bytes) {
         d.task = unparsed_header(raw, "task");
         return d;
     }
+    // The parsed envelope and body live in one arena, released together; what the message
+    // keeps is copied out of it.
+    unsigned char space[8192];
+    json::monotonic_resource arena(space, sizeof space);
     boost::system::error_code ec;
-    const json::value v = json::parse(raw, ec);
+    const json::value v = json::parse(raw, ec, &arena);
     const json::object* env = ec ? nullptr : v.if_object();
     if (!env) {
         d.error = "not a JSON object (a kombu envelope)";
@@ -261,7 +265,7 @@ Decoded decode(std::string_view raw, std::uint64_t max_bytes) {
     std::optional<std::string> text = std::string(*body);
     if (const json::string* enc = string_at(*props, "body_encoding"); enc && *enc == "base64")
         text = base64_decode(*body);
-    json::value b = text ? json::parse(*text, ec) : json::value();
+    const json::value b = text ? json::parse(*text, ec, &arena) : json::value();
     const json::array* parts = (text && !ec) ? b.if_array() : nullptr;
     if (!parts || parts->size() != 3 || !(*parts)[0].is_array() || !(*parts)[1].is_object()) {
         d.error = "body is not [args, kwargs, embed]";
