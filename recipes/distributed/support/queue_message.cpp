@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <chrono>
+#include <ctime>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <random>
@@ -29,9 +30,14 @@ std::string origin() {
 std::string now_iso() {
     const auto now = std::chrono::system_clock::now();
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
-    return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}",
-                       fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
-                       us.count() % 1000000);
+    const std::time_t second = std::chrono::system_clock::to_time_t(now);
+    thread_local std::time_t formatted = -1; // the calendar part changes once a second
+    thread_local std::string date;
+    if (second != formatted) {
+        date = fmt::format("{:%Y-%m-%dT%H:%M:%S}", fmt::gmtime(second));
+        formatted = second;
+    }
+    return fmt::format("{}.{:06d}", date, us.count() % 1000000);
 }
 
 // The text of the first `"key": "text"` in an envelope too large to parse, found without
