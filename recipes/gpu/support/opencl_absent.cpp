@@ -4,6 +4,7 @@
 #include "gpu/support/cl-benchmark.hpp"
 #include "gpu/support/cl-device-info.hpp"
 #include "gpu/support/cl-elementwise.hpp"
+#include "gpu/support/dot.hpp"
 #include "gpu/support/fib-map.hpp"
 #include "gpu/support/pi.hpp"
 #include "gpu/support/vector-sum.hpp"
@@ -24,6 +25,9 @@ std::unique_ptr<VectorSumDevice> open_opencl(unsigned, workload::VectorOp, std::
     absent();
 }
 std::unique_ptr<PiDevice> open_pi_opencl(unsigned, std::uint64_t) {
+    absent();
+}
+std::unique_ptr<DotDevice> open_dot_opencl(unsigned, std::uint64_t) {
     absent();
 }
 std::unique_ptr<FibDevice> open_fib_opencl(unsigned, const FibFrontier&, std::size_t) {
