@@ -42,7 +42,7 @@ void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n;
     const auto [api, impl] = api_and_impl(ctx);
     ctx.require_memory(2.0 * 8 * static_cast<double>(n), "n");
-    const auto device = static_cast<unsigned>(ctx.integer("device"));
+    const unsigned device = device_index(ctx, api);
     auto gpu = ctx.setup([&] {
         return api == "cuda" ? open_dot_cuda(device, n, impl) : open_dot_opencl(device, n);
     });

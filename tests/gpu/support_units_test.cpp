@@ -1,6 +1,7 @@
 // The plain C++ halves of the gpu recipes, called directly (no GPU needed): the --expr checker
 // and the CPU evaluator of gpu/elementwise, the frontier of gpu/fib-map, the word ids of
-// gpu/word-count and the sampled entries of the matrix checks.
+// gpu/word-count, the sampled entries of the matrix checks and the node-local device pick.
+#include "gpu/support/api.hpp"
 #include "gpu/support/elementwise.hpp"
 #include "gpu/support/fib-map.hpp"
 #include "gpu/support/record.hpp"
@@ -67,6 +68,28 @@ TEST_CASE("record: every entry of a small matrix, 1024 sampled of a large one") 
     CHECK(sampled.size() == 1024);
     for (const auto& [i, j] : sampled)
         CHECK((i < 4096 && j < 4096));
+}
+
+TEST_CASE("device pick: --device, else the node-local rank modulo the devices, else 0") {
+    CHECK(pick_device(5, "3", 2).index == 5); // --device wins, even beyond the devices
+    CHECK_FALSE(pick_device(5, "3", 2).from_local_rank);
+    CHECK(pick_device(std::nullopt, std::nullopt, 4).index == 0);
+    for (unsigned rank = 0; rank < 9; ++rank) {
+        const DevicePick pick = pick_device(std::nullopt, std::to_string(rank), 4);
+        CHECK(pick.index == rank % 4);
+        CHECK(pick.from_local_rank);
+    }
+    CHECK(pick_device(std::nullopt, "3", 1).index == 0);
+    CHECK(pick_device(std::nullopt, "18446744073709551615", 10).index == 5);
+    // malformed ranks, and no device to share, are ignored: device 0
+    for (const char* bad :
+         {"", "-1", "+1", " 1", "1 ", "1x", "x", "0x1", "1.5", "99999999999999999999999"}) {
+        INFO("'" << bad << "'");
+        CHECK(pick_device(std::nullopt, bad, 4).index == 0);
+        CHECK_FALSE(pick_device(std::nullopt, bad, 4).from_local_rank);
+    }
+    CHECK(pick_device(std::nullopt, "3", 0).index == 0);
+    CHECK_FALSE(pick_device(std::nullopt, "3", 0).from_local_rank);
 }
 
 } // namespace parcook::gpu
