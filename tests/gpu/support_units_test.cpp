@@ -3,6 +3,7 @@
 // gpu/word-count, the sampled entries of the matrix checks and the node-local device pick.
 #include "gpu/support/api.hpp"
 #include "gpu/support/elementwise.hpp"
+#include "gpu/support/expression.hpp"
 #include "gpu/support/fib-map.hpp"
 #include "gpu/support/record.hpp"
 #include "gpu/support/word-count.hpp"
@@ -41,6 +42,27 @@ TEST_CASE("elementwise: the CPU evaluator follows C's precedence") {
     CHECK(FloatExpression("1.5e1f + sqrtf(x)")(0, 0, 4, 0) == 17);
     CHECK_THROWS_AS(FloatExpression("x +"), UsageError);
     CHECK_THROWS_AS(FloatExpression("powf(x)"), UsageError);
+}
+
+TEST_CASE("expression: one parser, each recipe's grammar") {
+    // the float grammar: unary +, float literals, functions with their arity, no % and no c[i] =
+    CHECK(FloatExpression("+x * .5e1f")(0, 0, 2, 0) == 10);
+    CHECK_THROWS_WITH(FloatExpression("sinf(x, y)"), Contains("sinf takes 1 argument(s), not 2"));
+    CHECK_THROWS_WITH(FloatExpression("x % y"), Contains("unexpected '%'"));
+    CHECK_THROWS_WITH(FloatExpression("c[i] = x"), Contains("unknown name 'c'"));
+    CHECK_THROWS_WITH(FloatExpression("a[i]"), Contains("unexpected '['"));
+    // the int grammar: a[i], b[i] and i, %, int literals only, no unary +, c[i] = allowed
+    CHECK(Expression("c[i] = a[i] % 3 - -i")(7, 0, 2) == 3);
+    CHECK_THROWS_WITH(Expression("+a[i]"), Contains("a value is missing before '+'"));
+    CHECK_THROWS_WITH(Expression("a[i] * 1.5"), Contains("unexpected '.'"));
+    CHECK_THROWS_WITH(Expression("sinf(a[i])"),
+                      Contains("unknown name 'sinf' (the names are a[i], b[i] and i)"));
+    const ParsedExpr parsed = parse_expression(
+        Grammar{.operands = {"p"}, .functions = {{"f", 2}}, .integers = true, .target = ""},
+        "f(p, 2) % p");
+    CHECK(parsed.program.size() == 5);
+    CHECK(parsed.program[2].op == 'f');
+    CHECK(parsed.program.back().op == '%');
 }
 
 TEST_CASE("fib-map: the frontier's leaves sum to fib(k)") {
