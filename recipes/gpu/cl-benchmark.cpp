@@ -44,7 +44,7 @@ void run(Context& ctx) {
     if (n > UINT32_MAX)
         throw UsageError("--n: at most 4294967295 (the kernel counts with uint)");
     const std::string api = gpu::api(ctx);
-    const auto index = static_cast<unsigned>(ctx.integer("device"));
+    const unsigned index = device_index(ctx, api);
     std::vector<float> a(n), b(n), cpu(n), gpu(n);
     for (std::uint64_t i = 0; i < n; ++i) {
         a[i] = static_cast<float>(draw_unit(seed, 2 * i));

@@ -55,12 +55,11 @@ void run(Context& ctx) {
     workload::vector_fill(ctx.common().seed, a.data(), b.data(), 0, n);
     const Vector want = evaluate(expr, a, b), want_second = evaluate(second, a, b);
 
-    const auto device = ctx.setup([&] {
-        return open_opencl_elementwise(static_cast<unsigned>(ctx.integer("device")), a, b);
-    });
+    const unsigned index = device_index(ctx, "opencl");
+    const auto device = ctx.setup([&] { return open_opencl_elementwise(index, a, b); });
     const std::uint64_t builds_before = elementwise_builds();
     const ElementwiseRun first = device->run(expr.statement(), c); // a compile error: exit 2
-    ctx.say("host", fmt::format("device {}: {}", ctx.integer("device"), device->name));
+    ctx.say("host", fmt::format("device {}: {}", index, device->name));
     ctx.say("host", "kernel: " + expr.statement());
     ctx.say("host", "A = " + first_elements<std::int32_t>(a));
     ctx.say("host", "B = " + first_elements<std::int32_t>(b));

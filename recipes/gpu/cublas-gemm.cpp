@@ -73,7 +73,7 @@ void run_gemm(Context& ctx, std::unique_ptr<GemmDevice<T>> gpu, unsigned dim) {
 
 void run(Context& ctx) {
     require_cuda_api(ctx);
-    const auto device = static_cast<unsigned>(ctx.integer("device"));
+    const auto device = device_index(ctx, "cuda");
     const auto dim = static_cast<unsigned>(ctx.count("dim"));
     const std::string& lib = ctx.text("lib");
     ctx.field("lib", lib.c_str());

@@ -54,10 +54,8 @@ void run(Context& ctx) {
     const bool jit = ctx.flag("jit");
     const CompiledSource compiled =
         jit ? ctx.setup([&] { return compile_source(kernel_source, "--jit"); }) : CompiledSource{};
-    auto gpu = ctx.setup([&] {
-        return open_double_matrix(static_cast<unsigned>(ctx.integer("device")), n, book_bug,
-                                  compiled.ptx);
-    });
+    auto gpu = ctx.setup(
+        [&] { return open_double_matrix(device_index(ctx, "cuda"), n, book_bug, compiled.ptx); });
     std::vector<float> in(std::size_t{n} * n), out(in.size());
     std::mt19937_64 rng(ctx.common().seed);
     std::normal_distribution<float> randn;

@@ -42,8 +42,7 @@ void run(Context& ctx) {
     const FloatExpression reference(shown); // the CPU's reading of it
     ctx.require_memory(3.0 * 4 * static_cast<double>(n), "n");
     auto gpu = ctx.setup([&] {
-        return open_elementwise(static_cast<unsigned>(ctx.integer("device")), n, ctx.common().seed,
-                                a, b, expr);
+        return open_elementwise(device_index(ctx, "cuda"), n, ctx.common().seed, a, b, expr);
     });
     ctx.say("host", fmt::format("{}: c[i] = {} over {} floats, a = {}, b = {}, {} kernel",
                                 gpu->name, shown, n, a, b, jit ? "NVRTC" : "precompiled"));

@@ -17,7 +17,7 @@ namespace {
 void run(Context& ctx) {
     const std::vector<unsigned> tasks = workload::fib_tasks(ctx);
     const std::string api = gpu::api(ctx);
-    const auto device = static_cast<unsigned>(ctx.integer("device"));
+    const unsigned device = device_index(ctx, api);
     const auto depth = static_cast<unsigned>(ctx.integer("depth"));
     const FibFrontier frontier = expand_fib(tasks, depth);
     auto gpu = ctx.setup([&] {

@@ -27,7 +27,7 @@ void run(Context& ctx) {
 
     GpuArrayRun last;
     PassLog log;
-    const auto device = static_cast<unsigned>(ctx.integer("device"));
+    const auto device = device_index(ctx, "cuda");
     ctx.measure_own([&] {
         last = gpuarray_double(device, a);
         return log.keep(last.times);

@@ -61,9 +61,7 @@ void run(Context& ctx) {
 
     std::unique_ptr<GufuncDevice> gpu;
     if (gpu_target)
-        gpu = ctx.setup([&] {
-            return open_gufunc_matmul(static_cast<unsigned>(ctx.integer("device")), dim, batch);
-        });
+        gpu = ctx.setup([&] { return open_gufunc_matmul(device_index(ctx, "cuda"), dim, batch); });
     ctx.say("host", fmt::format("matmul (m,n),(n,p)->(m,p) over {} blocks of {} x {} int64 on "
                                 "the {}",
                                 batch, dim, dim, gpu_target ? gpu->name : "CPU"));

@@ -46,8 +46,7 @@ void run(Context& ctx) {
     const std::uint64_t seed = ctx.common().seed;
     const bool tiled = ctx.text("kernel") == "tiled";
     ctx.require_memory(4.0 * 4 * double(ctx.common().n) * double(ctx.common().n), "n");
-    auto gpu =
-        ctx.setup([&] { return open_matmul(static_cast<unsigned>(ctx.integer("device")), n); });
+    auto gpu = ctx.setup([&] { return open_matmul(device_index(ctx, "cuda"), n); });
     const std::size_t count = std::size_t{n} * n;
     std::vector<float> a(count), b(count), c(count), other(count);
     ctx.setup([&] {

@@ -15,7 +15,7 @@ namespace {
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
     const std::string api = gpu::api(ctx);
-    const auto device = static_cast<unsigned>(ctx.integer("device"));
+    const unsigned device = device_index(ctx, api);
     auto gpu = ctx.setup(
         [&] { return api == "cuda" ? open_pi_cuda(device, n) : open_pi_opencl(device, n); });
     ctx.say("host", api + " device " + std::to_string(device) + ": " + gpu->name);

@@ -33,7 +33,7 @@ void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n, seed = ctx.common().seed;
     const workload::VectorOp op = workload::vector_op(ctx);
     const std::string api = gpu::api(ctx);
-    const auto device = static_cast<unsigned>(ctx.integer("device"));
+    const unsigned device = device_index(ctx, api);
 
     auto gpu = ctx.setup([&] {
         auto d = api == "cuda" ? open_cuda(device, op, n) : open_opencl(device, op, n);

@@ -16,7 +16,7 @@ namespace {
 
 void run(Context& ctx) {
     const std::string api = gpu::api(ctx);
-    const auto device = static_cast<unsigned>(ctx.integer("device"));
+    const unsigned device = device_index(ctx, api);
     const std::string text = ctx.setup([&] { return workload::word_count_input(ctx); });
     const WordIds ids = ctx.setup([&] { return word_ids(text); });
     if (ids.ids.size() > std::numeric_limits<std::uint32_t>::max())

@@ -39,8 +39,14 @@ TEST_CASE("gpu recipes: --n 0, --dim 0, --device 99 and --api metal are usage er
 
 TEST_CASE("gpu CUDA-only recipes refuse --api opencl") {
     for (const char* recipe : {"device-query", "check-cuda", "double-matrix", "matmul", "gpuarray",
-                               "elementwise", "dot", "gufunc-matmul", "cublas-gemm"})
+                               "elementwise", "gufunc-matmul", "cublas-gemm"})
         usage_error({"gpu", recipe, "--api", "opencl"}, "runs on CUDA only");
+}
+
+TEST_CASE("gpu/dot --api opencl: --impl thrust and cub are CUDA's, a usage error naming --impl") {
+    for (const char* impl : {"thrust", "cub"})
+        usage_error({"gpu", "dot", "--api", "opencl", "--impl", impl},
+                    "--impl: " + std::string(impl) + " runs on CUDA only");
 }
 
 TEST_CASE("gpu/elementwise: an expression that escapes the kernel body never reaches a compiler") {

@@ -97,12 +97,14 @@ TEST_CASE("gpu/elementwise --expr: any checked expression, against the CPU's eva
 
 TEST_CASE("gpu/dot: (n-1) n (2n-1) / 6 by Thrust, CUB and the two-stage kernel") {
     for (const char* impl : {"thrust", "cub", "kernel"}) {
-        const auto book = cuda_record({"gpu", "dot", "--impl", impl});
+        const auto book = cuda_record({"gpu", "dot", "--api", "cuda", "--impl", impl});
         check_pass_metrics(book);
         CHECK(field(book, "result").to_number<std::uint64_t>() == 21253400);
-        const auto big = cuda_record({"gpu", "dot", "--impl", impl, "--n", "1e6"});
+        CHECK(field(book, "impl") == impl);
+        const auto big = cuda_record({"gpu", "dot", "--api", "cuda", "--impl", impl, "--n", "1e6"});
         CHECK(field(big, "result").to_number<std::uint64_t>() == UINT64_C(333332833333500000));
     }
+    CHECK(field(cuda_record({"gpu", "dot", "--api", "cuda"}), "impl") == "cub"); // --impl auto
 }
 
 TEST_CASE("gpu/gufunc-matmul --target cpu: exact, runs without a GPU") {

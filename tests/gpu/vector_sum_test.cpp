@@ -2,6 +2,7 @@
 #include "parcook/host.hpp"
 #include "support/run.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
@@ -70,6 +71,34 @@ TEST_CASE("gpu/vector-sum: bad --device and --n are usage errors") {
         CHECK_THAT(r.err, Contains("--device"));
         CHECK(r.out.empty());
     }
+}
+
+// Started by an MPI launcher (MPICH Hydra sets MPI_LOCALRANKID), a process without --device takes
+// its node-local rank modulo the devices: rank 3 of PoCL's one device is device 0. An explicit
+// --device still wins, and one the machine lacks is still a usage error.
+TEST_CASE("gpu/vector-sum: the node-local rank picks the device unless --device is given") {
+    if (!have_opencl())
+        return; // without OpenCL the recipe exits 77 (tested above)
+    REQUIRE(setenv("MPI_LOCALRANKID", "3", 1) == 0);
+    const Run picked = parcook(
+        {"gpu", "vector-sum", "--api", "opencl", "--n", "1000", "--seed", "7", "--format", "json"});
+    const Run given = parcook({"gpu", "vector-sum", "--api", "opencl", "--device", "5"});
+    unsetenv("MPI_LOCALRANKID");
+    INFO("stdout: " << picked.out << "\nstderr: " << picked.err);
+    REQUIRE(picked.code == 0);
+    const auto record = picked.record();
+    check_vector_sum(record, "1000", "add");
+    const auto lines = trace_texts(record);
+    CHECK(std::find(lines.begin(), lines.end(),
+                    "device 0: node-local rank MPI_LOCALRANKID=3 modulo 1 opencl device(s)") !=
+          lines.end());
+    CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& line) {
+              return line.starts_with("opencl device 0: ");
+          }) == 1);
+    CHECK(given.code == 2);
+    CHECK(given.out.empty());
+    CHECK(std::count(given.err.begin(), given.err.end(), '\n') == 1);
+    CHECK_THAT(given.err, Contains("--device: no OpenCL device 5"));
 }
 
 // The GPU's parallelism is the launch and the untimed fill uses every CPU: -t would change

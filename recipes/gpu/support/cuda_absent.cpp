@@ -69,7 +69,7 @@ GpuPass fft_round_trip(unsigned, std::vector<std::complex<double>>&) {
 GpuPass uniforms(unsigned, std::uint64_t, std::vector<double>&) {
     absent();
 }
-std::unique_ptr<DotDevice> open_dot(unsigned, std::uint64_t) {
+std::unique_ptr<DotDevice> open_dot_cuda(unsigned, std::uint64_t, DotImpl) {
     absent();
 }
 CompiledSource compile_source(const std::string&, std::string_view) {

@@ -1,7 +1,7 @@
 // What CUDA sees on this machine, for gpu/device-query and gpu/check-cuda: versions, and per
 // device the facts read with cudaDeviceGetAttribute (CUDA 13 removed several cudaDeviceProp
 // fields) and whether this build's code runs on it. devices-cuda.cu reads them; without the
-// toolkit, cuda_absent.cpp answers with the reason.
+// toolkit, cuda_absent.cpp answers with the reason. And how many OpenCL devices there are.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -36,5 +36,8 @@ struct CudaInventory {
 CudaInventory cuda_inventory();
 // How many CUDA devices this process sees: 0 without a toolkit, a driver or a device.
 int cuda_device_count() noexcept;
+// How many OpenCL devices, of every platform, this process sees (opencl.cpp, the order of
+// opencl::choose_device): 0 without an OpenCL loader, a platform or a device.
+unsigned opencl_device_count() noexcept;
 
 } // namespace parcook::gpu

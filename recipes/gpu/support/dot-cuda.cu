@@ -1,5 +1,5 @@
-// gpu/dot's reductions and host program (the recipe is dot.cpp): the map x[i] * y[i] fused with
-// the reduce a + b, in uint64 (wrapping, as the CPU's reference).
+// gpu/dot --api cuda: the reductions and host program (the recipe is dot.cpp): the map x[i] * y[i]
+// fused with the reduce a + b, in uint64 (wrapping, as the CPU's reference).
 #include "gpu/support/cuda.hpp"
 #include "gpu/support/dot.hpp"
 
@@ -42,9 +42,9 @@ __global__ void reduce_products(const std::uint64_t* x, const std::uint64_t* y, 
 
 class CudaDot final : public DotDevice {
 public:
-    CudaDot(const cuda::Device& device, std::uint64_t n)
-        : n_(n), x_(n), y_(n), blocks_(device.grid(n, block)), partial_(blocks_), sum_(1),
-          host_sum_(1) {
+    CudaDot(const cuda::Device& device, std::uint64_t n, DotImpl impl)
+        : n_(n), impl_(impl), x_(n), y_(n), blocks_(device.grid(n, block)), partial_(blocks_),
+          sum_(1), host_sum_(1) {
         const Product map{x_.get(), y_.get()};
         auto products =
             thrust::make_transform_iterator(thrust::counting_iterator<std::uint64_t>(0), map);
@@ -56,19 +56,18 @@ public:
         copy_gbs = device.copy_gbs;
     }
 
-    GpuPass pass(DotImpl impl, const std::uint64_t* x, const std::uint64_t* y,
-                 std::uint64_t& sum) override {
+    GpuPass pass(const std::uint64_t* x, const std::uint64_t* y, std::uint64_t& sum) override {
         PARCOOK_CUDA_CHECK(cudaMemset(sum_.get(), 0xff, sum_.bytes()));
         clock_.start.record();
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(x_.get(), x, x_.bytes(), cudaMemcpyHostToDevice));
         PARCOOK_CUDA_CHECK(cudaMemcpyAsync(y_.get(), y, y_.bytes(), cudaMemcpyHostToDevice));
         clock_.kernel_start.record();
-        if (impl == DotImpl::thrust) {
+        if (impl_ == DotImpl::thrust) {
             const thrust::device_ptr<const std::uint64_t> xs(x_.get()), ys(y_.get());
             const std::uint64_t s =
                 thrust::inner_product(thrust::device, xs, xs + n_, ys, std::uint64_t{0});
             PARCOOK_CUDA_CHECK(cudaMemcpy(sum_.get(), &s, sizeof s, cudaMemcpyHostToDevice));
-        } else if (impl == DotImpl::cub) {
+        } else if (impl_ == DotImpl::cub) {
             auto products = thrust::make_transform_iterator(
                 thrust::counting_iterator<std::uint64_t>(0), Product{x_.get(), y_.get()});
             PARCOOK_CUDA_CHECK(
@@ -90,6 +89,7 @@ public:
 
 private:
     std::uint64_t n_;
+    DotImpl impl_;
     cuda::DeviceBuffer<std::uint64_t> x_, y_;
     unsigned blocks_;
     cuda::DeviceBuffer<std::uint64_t> partial_, sum_;
@@ -101,10 +101,10 @@ private:
 
 } // namespace
 
-std::unique_ptr<DotDevice> open_dot(unsigned device, std::uint64_t n) {
+std::unique_ptr<DotDevice> open_dot_cuda(unsigned device, std::uint64_t n, DotImpl impl) {
     const cuda::Device d = cuda::open_device(device);
     d.require_memory(2 * n * sizeof(std::uint64_t), "--n: two vectors");
-    return std::make_unique<CudaDot>(d, n);
+    return std::make_unique<CudaDot>(d, n, impl);
 }
 
 } // namespace parcook::gpu

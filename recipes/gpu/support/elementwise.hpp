@@ -1,9 +1,11 @@
 // gpu/elementwise: PyCUDA's ElementwiseKernel analog. The plain C++ half (elementwise.cpp, built
 // with or without CUDA) checks an expression before anything compiles it, writes the kernel
-// source around it, and evaluates it on the CPU for the reference; the CUDA half
+// source around it, and evaluates it on the CPU for the reference (parsed by expression.hpp's
+// parser over the float grammar); the CUDA half
 // (elementwise-cuda.cu) compiles that source with NVRTC, caches it per expression for the
 // process, loads it and runs it next to the precompiled kernel of the book's a*x + b*y.
 #pragma once
+#include "gpu/support/expression.hpp"
 #include "gpu/support/nvrtc.hpp"
 #include "gpu/support/record.hpp"
 
@@ -19,28 +21,23 @@ namespace parcook::gpu {
 // parentheses and the functions below; nothing else reaches the compiler, so it cannot end the
 // statement (;), open or close a block ({ }), index memory ([ ]), reach the preprocessor (#) or
 // unbalance the parentheses around it. Throws UsageError naming --expr with what was refused.
+// The functions: sinf cosf tanf expf logf sqrtf fabsf tanhf powf fminf fmaxf (elementwise.cpp).
 void check_expression(std::string_view expr);
-inline constexpr const char* elementwise_functions =
-    "sinf cosf tanf expf logf sqrtf fabsf tanhf powf fminf fmaxf";
 
 // The CUDA C++ source of `extern "C" __global__ void elementwise(a, x, b, y, c, n)`: a
 // grid-stride loop doing c[i] = (expr) with x = x[i], y = y[i].
 std::string elementwise_source(std::string_view expr);
 
-// The expression as a tree the CPU evaluates in double. Throws UsageError for an expression the
+// The expression as the CPU evaluates it, in double. Throws UsageError for an expression the
 // checker passes but that is no well-formed expression (the CPU reference parses it after the
 // compiler has accepted it).
 class FloatExpression {
 public:
     explicit FloatExpression(std::string_view expr);
-    ~FloatExpression();
-    FloatExpression(FloatExpression&&) noexcept;
     double operator()(double a, double b, double x, double y) const;
 
-    struct Node; // elementwise.cpp
-
 private:
-    std::unique_ptr<Node> root_;
+    std::vector<ExprStep> program_;
 };
 
 // check_expression, then compile_source(elementwise_source(expr), "--expr") (nvrtc.hpp).

@@ -1,5 +1,6 @@
 // The gpu group's OpenCL layer (see opencl.hpp).
 #include "gpu/support/opencl.hpp"
+#include "gpu/support/devices.hpp"
 
 #include "parcook/errors.hpp"
 
@@ -9,13 +10,17 @@
 
 namespace parcook::gpu::opencl {
 
-cl::Device choose_device(unsigned index) {
+namespace {
+
+// Every device of every platform, in order. Throws CannotRun where there is no platform.
+std::vector<cl::Device> every_device(std::size_t& platform_count) {
     std::vector<cl::Platform> platforms;
     try {
         cl::Platform::get(&platforms);
     } catch (const cl::Error& e) {
         throw CannotRun(fmt::format("no OpenCL platform ({} returned {})", e.what(), e.err()));
     }
+    platform_count = platforms.size();
     std::vector<cl::Device> devices;
     for (const cl::Platform& platform : platforms) {
         std::vector<cl::Device> some;
@@ -26,8 +31,16 @@ cl::Device choose_device(unsigned index) {
         }
         devices.insert(devices.end(), some.begin(), some.end());
     }
+    return devices;
+}
+
+} // namespace
+
+cl::Device choose_device(unsigned index) {
+    std::size_t platforms = 0;
+    const std::vector<cl::Device> devices = every_device(platforms);
     if (devices.empty())
-        throw CannotRun(fmt::format("no OpenCL device on {} platform(s)", platforms.size()));
+        throw CannotRun(fmt::format("no OpenCL device on {} platform(s)", platforms));
     if (index >= devices.size())
         throw UsageError(fmt::format("--device: no OpenCL device {} (this machine has {})", index,
                                      devices.size()));
@@ -89,3 +102,16 @@ double seconds_between(const cl::Event& first, const cl::Event& last) {
 }
 
 } // namespace parcook::gpu::opencl
+
+namespace parcook::gpu {
+
+unsigned opencl_device_count() noexcept {
+    try {
+        std::size_t platforms = 0;
+        return static_cast<unsigned>(opencl::every_device(platforms).size());
+    } catch (...) {
+        return 0;
+    }
+}
+
+} // namespace parcook::gpu

@@ -4,6 +4,8 @@
 #include "gpu/support/cl-benchmark.hpp"
 #include "gpu/support/cl-device-info.hpp"
 #include "gpu/support/cl-elementwise.hpp"
+#include "gpu/support/devices.hpp"
+#include "gpu/support/dot.hpp"
 #include "gpu/support/fib-map.hpp"
 #include "gpu/support/pi.hpp"
 #include "gpu/support/vector-sum.hpp"
@@ -26,6 +28,9 @@ std::unique_ptr<VectorSumDevice> open_opencl(unsigned, workload::VectorOp, std::
 std::unique_ptr<PiDevice> open_pi_opencl(unsigned, std::uint64_t) {
     absent();
 }
+std::unique_ptr<DotDevice> open_dot_opencl(unsigned, std::uint64_t) {
+    absent();
+}
 std::unique_ptr<FibDevice> open_fib_opencl(unsigned, const FibFrontier&, std::size_t) {
     absent();
 }
@@ -46,6 +51,9 @@ std::unique_ptr<ElementwiseDevice> open_opencl_elementwise(unsigned, std::span<c
     absent();
 }
 std::uint64_t elementwise_builds() {
+    return 0;
+}
+unsigned opencl_device_count() noexcept {
     return 0;
 }
 
