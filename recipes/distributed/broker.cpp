@@ -42,7 +42,10 @@ std::vector<std::string> publish(queue::Redis& r, const std::string& q, int coun
 
 // Takes one message (waiting up to 0.2 s) and acks it; its task id, or "" when none came.
 std::string consume(queue::Redis& r, const std::string& q, bool ack = true) {
-    const std::optional<queue::Delivery> m = queue::fetch_blocking(r, {q}, 1 << 20);
+    std::size_t unread = 0;
+    const std::optional<queue::Delivery> m = queue::fetch_blocking(r, {q}, 1 << 20, unread);
+    for (; unread > 0; --unread)
+        r.reply();
     if (!m)
         return {};
     const queue::Decoded& d = m->decoded;

@@ -243,7 +243,7 @@ std::vector<Delivery> fetch(Redis& r, const std::vector<std::string>& lists, std
 }
 
 std::optional<Delivery> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
-                                       std::uint64_t max_bytes) {
+                                       std::uint64_t max_bytes, std::size_t& unread) {
     Args a{"BRPOP"};
     for (const std::string& l : lists)
         a.push_back(l);
@@ -259,8 +259,7 @@ std::optional<Delivery> fetch_blocking(Redis& r, const std::vector<std::string>&
     d.decoded = decode(d.raw, max_bytes);
     if (const std::size_t replies = append_record(r, d)) {
         r.flush();
-        for (std::size_t i = 0; i < replies; ++i)
-            r.reply();
+        unread += replies;
     }
     return d;
 }

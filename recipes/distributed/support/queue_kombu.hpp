@@ -49,9 +49,12 @@ struct Delivery {
 // unacked, in one atomic step; messages over `max_bytes` are popped but not recorded.
 std::vector<Delivery> fetch(Redis& r, const std::vector<std::string>& lists, std::size_t count,
                             std::uint64_t max_bytes);
-// Waits up to 0.2 s for one message (BRPOP) and records it as unacked.
+// Waits up to 0.2 s for one message (BRPOP) and records it as unacked, as kombu does: the
+// record is sent but its replies are left unread (`unread` grows by their number), so that the
+// message's task can start at once; read them before any later reply on this connection, which
+// also orders the record before the message's ack.
 std::optional<Delivery> fetch_blocking(Redis& r, const std::vector<std::string>& lists,
-                                       std::uint64_t max_bytes);
+                                       std::uint64_t max_bytes, std::size_t& unread);
 // Queues (not sends) recording a delivery as unacked, as kombu does; returns the replies to
 // read (0 when it has no delivery tag).
 std::size_t append_record(Redis& r, const Delivery& d);

@@ -10,7 +10,6 @@
 #include <boost/json/value_from.hpp>
 #include <condition_variable>
 #include <csignal>
-#include <deque>
 #include <fmt/format.h>
 #include <map>
 #include <mutex>
@@ -45,11 +44,12 @@ public:
         : config_(c), stop_(stop), log_(log), lists_(priority_lists(c.queues)) {}
 
     WorkerTotals run() {
-        std::vector<std::jthread> threads;
-        threads.emplace_back([this] { guarded([this] { fetcher(); }); });
-        for (unsigned i = 0; i < config_.concurrency; ++i)
-            threads.emplace_back([this] { guarded([this] { executor(); }); });
-        threads.clear(); // joins
+        {
+            std::vector<std::jthread> threads;
+            threads.emplace_back([this] { guarded([this] { keep_alive(); }); });
+            for (unsigned i = 0; i < config_.concurrency; ++i)
+                threads.emplace_back([this] { guarded([this] { executor(); }); });
+        } // joins
         if (error_)
             std::rethrow_exception(error_);
         return totals_;
@@ -64,65 +64,33 @@ private:
             std::lock_guard lock(mutex_);
             if (!error_)
                 error_ = std::current_exception();
-            changed_.notify_all();
         }
         std::lock_guard lock(mutex_);
+        ++ended_;
         changed_.notify_all();
     }
 
-    bool stopping() const { return stop_.load() || finished_ || error_; }
+    bool stopping() {
+        std::lock_guard lock(mutex_);
+        return stop_.load() || finished_ || error_;
+    }
 
-    void fetcher() {
+    // The worker's heartbeat key (with a TTL), the delivery times of what it holds moved on,
+    // and the restore of other workers' deliveries older than the visibility timeout; every
+    // `period` until the executors have ended.
+    void keep_alive() {
         Redis r(config_.url, config_.timeout);
-        load_scripts(r);
         bind_queues(r, config_.queues);
         const std::string beat =
             fmt::format("{}{}:{}", heartbeat_prefix, host().hostname, ::getpid());
-        auto next_chores = std::chrono::steady_clock::now();
         const auto period =
             std::min<Duration>(std::chrono::seconds(1), config_.visibility_timeout / 4);
-        std::uint64_t fetched = 0;
         for (;;) {
-            std::size_t room;
-            {
-                std::unique_lock lock(mutex_);
-                changed_.wait_for(lock, std::chrono::milliseconds(200),
-                                  [&] { return stopping() || in_flight_ < limit(); });
-                if (stopping())
-                    break;
-                room = limit() - in_flight_;
-            }
-            if (config_.max_tasks)
-                room = std::min<std::uint64_t>(room, config_.max_tasks - fetched);
-            if (std::chrono::steady_clock::now() >= next_chores) {
-                chores(r, beat);
-                next_chores = std::chrono::steady_clock::now() + period;
-            }
-            if (room == 0)
-                continue;
-            std::vector<Delivery> got = fetch(r, lists_, room, config_.max_message);
-            if (got.empty())
-                if (std::optional<Delivery> one = fetch_blocking(r, lists_, config_.max_message))
-                    got.push_back(std::move(*one));
-            fetched += got.size();
-            std::lock_guard lock(mutex_);
-            in_flight_ += got.size();
-            for (Delivery& m : got)
-                todo_.push_back(std::move(m));
-            changed_.notify_all();
-        }
-        std::deque<Delivery> left;
-        {
-            std::lock_guard lock(mutex_);
-            left.swap(todo_);
-            fetch_ended_ = true;
-            changed_.notify_all();
-        }
-        for (const Delivery& m : left) { // warm shutdown: not started, so given back
-            const Decoded& d = m.decoded;
-            if (!d.delivery_tag.empty())
-                give_back(r, m.raw, d.delivery_tag,
-                          d.routing_key.empty() ? config_.queues[0] : d.routing_key);
+            chores(r, beat);
+            std::unique_lock lock(mutex_);
+            if (changed_.wait_for(lock, period,
+                                  [&] { return ended_ == config_.concurrency || error_; }))
+                break;
         }
         r.command({"DEL", beat});
     }
@@ -134,17 +102,17 @@ private:
                                 {"queues", json::value_from(config_.queues)},
                                 {"processed", processed_.load()}};
         r.command({"SETEX", beat, "10", json::serialize(info)});
-        // The deliveries this worker is running are still alive: their delivery time moves on,
-        // so a task longer than the visibility timeout is not given to another worker.
-        std::vector<std::string> running;
+        // The deliveries this worker holds are still alive: their delivery time moves on, so
+        // a task longer than the visibility timeout is not given to another worker.
+        std::vector<std::string> held;
         {
             std::lock_guard lock(mutex_);
-            running.assign(running_.begin(), running_.end());
+            held.assign(held_.begin(), held_.end());
         }
-        if (!running.empty()) {
+        if (!held.empty()) {
             Args touch{"ZADD", unacked_index_key, "XX"};
             const std::string now = delivery_score();
-            for (const std::string& tag : running)
+            for (const std::string& tag : held)
                 touch.insert(touch.end(), {now, tag});
             r.command(touch);
         }
@@ -157,58 +125,91 @@ private:
         }
     }
 
+    // How many messages an executor takes at once, reserved against --max-tasks. Short tasks
+    // (under 1 ms on average) a batch: round trips then dominate, and a batch shares them.
+    // Longer ones (or before any has run) one, as Celery's -Ofair, so that one worker does not
+    // hold tasks another worker could run now.
+    std::size_t reserve() {
+        std::lock_guard lock(mutex_);
+        const bool short_tasks = mean_task_s_ >= 0 && mean_task_s_ < 1e-3;
+        std::size_t n = short_tasks ? batch : 1;
+        if (config_.max_tasks)
+            n = std::min<std::uint64_t>(n, config_.max_tasks - reserved_);
+        reserved_ += n;
+        return n;
+    }
+
+    // Each executor takes its own messages (so a message waits for no hand-over between
+    // threads), runs them, stores their results and only then acks them.
     void executor() {
         Redis r(config_.url, config_.timeout);
+        Redis task_connection(config_.url, config_.timeout); // the tasks' own, e.g. word-count's
         load_scripts(r);
-        TaskEnv env{r};
-        for (;;) {
-            std::vector<Delivery> mine;
-            {
+        TaskEnv env{task_connection};
+        while (!stopping()) {
+            const std::size_t room = reserve();
+            if (room == 0) { // --max-tasks reached by the others' reservations
                 std::unique_lock lock(mutex_);
-                changed_.wait(lock, [&] { return !todo_.empty() || fetch_ended_ || error_; });
-                if (todo_.empty() || error_)
-                    return;
-                // An equal share of what is waiting, so no other executor is left idle, and
-                // at most one batch: its results are stored while the fetcher refills.
-                const std::size_t share =
-                    std::min(batch, (todo_.size() + config_.concurrency - 1) / config_.concurrency);
-                for (std::size_t k = 0; k < share; ++k) {
-                    mine.push_back(std::move(todo_.front()));
-                    todo_.pop_front();
-                }
+                changed_.wait_for(lock, std::chrono::milliseconds(200));
+                continue;
+            }
+            std::vector<Delivery> mine = fetch(r, lists_, room, config_.max_message);
+            // A message from the blocking wait is recorded in the same pipeline as its ack
+            // later (its replies are read with the store's): the task starts without waiting.
+            std::size_t unread = 0;
+            if (mine.empty())
+                if (std::optional<Delivery> one =
+                        fetch_blocking(r, lists_, config_.max_message, unread))
+                    mine.push_back(std::move(*one));
+            {
+                std::lock_guard lock(mutex_);
+                reserved_ -= room - mine.size();
+                for (const Delivery& m : mine)
+                    if (!m.decoded.delivery_tag.empty())
+                        held_.insert(m.decoded.delivery_tag);
             }
             std::vector<Done> done;
             double seconds = 0;
-            for (const Delivery& m : mine) {
+            std::size_t next = 0;
+            for (; next < mine.size() && !stopping(); ++next) {
                 Stopwatch sw;
-                done.push_back(handle(env, m.decoded));
+                done.push_back(handle(env, mine[next].decoded));
                 seconds += sw.seconds();
             }
-            store(r, done);
+            store(r, done, unread);
+            give_back_unstarted(r, {mine.begin() + static_cast<std::ptrdiff_t>(next), mine.end()});
             std::lock_guard lock(mutex_);
-            const double mean = seconds / static_cast<double>(done.size());
-            mean_task_s_ = mean_task_s_ < 0 ? mean : 0.9 * mean_task_s_ + 0.1 * mean;
+            if (!done.empty()) {
+                const double mean = seconds / static_cast<double>(done.size());
+                mean_task_s_ = mean_task_s_ < 0 ? mean : 0.9 * mean_task_s_ + 0.1 * mean;
+            }
             for (const Done& d : done) {
                 ++totals_.received;
                 totals_.succeeded += d.outcome == "succeeded";
                 totals_.failed += d.outcome == "failed";
                 totals_.rejected += d.outcome == "rejected";
             }
-            in_flight_ -= done.size();
-            for (const Done& d : done)
-                running_.erase(d.tag);
+            reserved_ -= mine.size() - next; // given back, to be taken again
+            for (const Delivery& m : mine)
+                held_.erase(m.decoded.delivery_tag);
             if (config_.max_tasks && totals_.received >= config_.max_tasks)
                 finished_ = true;
             changed_.notify_all();
         }
     }
 
+    // Warm shutdown: deliveries taken and not started go back to the head of their queue.
+    void give_back_unstarted(Redis& r, const std::vector<Delivery>& left) {
+        for (const Delivery& m : left) {
+            const Decoded& d = m.decoded;
+            if (!d.delivery_tag.empty())
+                give_back(r, m.raw, d.delivery_tag,
+                          d.routing_key.empty() ? config_.queues[0] : d.routing_key);
+        }
+    }
+
     Done handle(TaskEnv& env, const Decoded& d) {
         Done out{d.id, d.task, d.delivery_tag, {}, "rejected"};
-        if (!d.delivery_tag.empty()) {
-            std::lock_guard lock(mutex_);
-            running_.insert(d.delivery_tag); // until acked
-        }
         if (!d.message) {
             log_(fmt::format("Rejected message{}: {}",
                              d.id.empty() ? "" : fmt::format(" {}[{}]", d.task, d.id), d.error));
@@ -257,14 +258,14 @@ private:
         return out;
     }
 
-    // Stores the results of a batch and only then acks its messages, in one pipeline: one
-    // round trip for the batch.
-    void store(Redis& r, const std::vector<Done>& batch) {
-        std::size_t replies = 0;
+    // Stores the results of what was handled and only then acks its messages, in one pipeline:
+    // one round trip for the batch. `unread`: replies of earlier commands still to be read.
+    void store(Redis& r, const std::vector<Done>& handled, std::size_t unread) {
+        std::size_t replies = unread;
         std::map<std::pair<std::string, std::string>, int> counts; // (task, counter) -> n
         std::vector<std::string> tags;
         std::vector<StoredResult> results;
-        for (const Done& d : batch) {
+        for (const Done& d : handled) {
             if (!d.meta.empty())
                 results.push_back({d.id, d.meta});
             const std::string task = d.task.empty() ? "(unreadable)" : d.task;
@@ -286,34 +287,27 @@ private:
             append_ack(r, tags); // after the results: at-least-once
             replies += 2;
         }
+        if (replies == 0)
+            return;
         r.flush();
         for (std::size_t i = 0; i < replies; ++i)
             r.reply();
-        processed_ += batch.size();
+        processed_ += handled.size();
     }
 
     const WorkerConfig& config_;
     const std::atomic<bool>& stop_;
     const LogLine& log_;
     const std::vector<std::string> lists_;
-    // Messages fetched and not yet acked, at most. Short tasks (under 1 ms on average) are
-    // prefetched two batches per executor thread: round trips then dominate, a batch shares
-    // them, and the next batch is fetched while one is run and stored. Longer ones (or before
-    // any has run) one per thread, as Celery's -Ofair, so that one worker does not hold tasks
-    // another worker could run now.
-    static constexpr std::size_t batch = 16;
-    std::size_t limit() const {
-        const bool short_tasks = mean_task_s_ >= 0 && mean_task_s_ < 1e-3;
-        return (short_tasks ? 2 * batch : 1) * config_.concurrency;
-    }
+    static constexpr std::size_t batch = 32;
 
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<Delivery> todo_;
-    std::size_t in_flight_ = 0;
-    std::set<std::string> running_; // delivery tags of the tasks started and not yet acked
-    double mean_task_s_ = -1;       // running mean of the task times, -1 before the first
-    bool fetch_ended_ = false, finished_ = false;
+    std::uint64_t reserved_ = 0; // messages taken or being taken, against --max-tasks
+    std::set<std::string> held_; // delivery tags taken and not yet acked
+    double mean_task_s_ = -1;    // running mean of the task times, -1 before the first
+    unsigned ended_ = 0;         // executors (and keep_alive) that have returned
+    bool finished_ = false;
     std::exception_ptr error_;
     WorkerTotals totals_;
     std::atomic<std::uint64_t> processed_{0};

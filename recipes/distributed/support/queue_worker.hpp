@@ -1,10 +1,11 @@
 // The task queue's worker: `parcook distributed worker` and the worker processes the recipes
-// start. One fetcher thread takes messages from the queues' lists (several in flight at once,
-// recorded as unacked); --concurrency executor threads each take a share, run it, write the
-// results in Celery's result-backend format and only then ack (at-least-once). The fetcher
-// also keeps a heartbeat key with a TTL and restores unacked messages older than the
-// visibility timeout (a worker that died). Unreadable, oversized or unknown tasks are rejected
-// with one log line (and a FAILURE result when they carry an id); the worker keeps serving.
+// start. Each of --concurrency executor threads takes its own messages from the queues' lists
+// (a batch while tasks are short, recorded as unacked as it takes them), runs them, writes the
+// results in Celery's result-backend format and only then acks (at-least-once). One more thread
+// keeps a heartbeat key with a TTL, moves on the delivery time of what the worker holds, and
+// restores unacked messages older than the visibility timeout (a worker that died). Unreadable,
+// oversized or unknown tasks are rejected with one log line (and a FAILURE result when they
+// carry an id); the worker keeps serving.
 #pragma once
 #include "distributed/support/queue_broker.hpp"
 
