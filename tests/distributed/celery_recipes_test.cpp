@@ -1,11 +1,13 @@
 // The task-queue recipes' Verify rules (COOKBOOK 3.5), each on its own private broker.
 #include "distributed/queue_harness.hpp"
+#include "distributed/support/queue_client.hpp"
 #include "support/run.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 #include <unistd.h>
 
 using namespace parcook::test;
@@ -130,4 +132,37 @@ TEST_CASE("distributed/pi --book runs the book's three sizes, each within 6 sigm
     const auto texts = trace_texts(r);
     CHECK(std::count(texts.begin(), texts.end(),
                      "number of workers 2000 - number of attempts 2000") == 1);
+}
+
+TEST_CASE("two clients' large batches: each gets its own results, under its own id prefix") {
+    const auto broker = test_broker();
+    if (!broker) {
+        WARN("not run: no redis-server on PATH");
+        return;
+    }
+    Spawned worker(parcook_argv({"distributed", "worker", "--broker", url_of(*broker),
+                                 "--concurrency", "2", "--timeout", "10s"}));
+    constexpr int n = 300; // over the size from which a client subscribes by pattern
+    std::vector<std::string> ids[2];
+    std::vector<boost::json::value> sums[2];
+    {
+        std::vector<std::jthread> clients;
+        for (int c = 0; c < 2; ++c)
+            clients.emplace_back([&, c] {
+                parcook::queue::Client client(broker->url(), std::chrono::seconds(20));
+                std::vector<boost::json::array> args;
+                for (int i = 0; i < n; ++i)
+                    args.push_back({i, 1000 * c});
+                ids[c] = client.send("parcook.add", args);
+                sums[c] = client.get(ids[c]);
+            });
+    }
+    for (int c = 0; c < 2; ++c) {
+        REQUIRE(sums[c].size() == n);
+        for (int i = 0; i < n; ++i)
+            CHECK(sums[c][i] == boost::json::value(i + 1000 * c));
+        for (const std::string& id : ids[c])
+            CHECK(id.substr(0, 8) == ids[c][0].substr(0, 8));
+    }
+    CHECK(ids[0][0].substr(0, 8) != ids[1][0].substr(0, 8));
 }

@@ -58,6 +58,11 @@ TEST_CASE("a task message is Celery's envelope and reads back") {
     CHECK(decode("[1]", 1 << 20).error.find("not a JSON object") != std::string::npos);
     CHECK(new_uuid() != new_uuid());
     CHECK(new_uuid().size() == 36);
+    const std::string prefixed = new_uuid("0badcafe");
+    CHECK(prefixed.starts_with("0badcafe-"));
+    CHECK(prefixed.size() == 36);
+    CHECK(prefixed[14] == '4'); // still a version 4 UUID
+    CHECK(new_uuid("0badcafe") != prefixed);
 }
 
 TEST_CASE("the task registry holds names under parcook.") {

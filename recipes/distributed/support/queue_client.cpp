@@ -15,7 +15,6 @@ namespace {
 
 constexpr std::size_t batch = 1000; // messages per LPUSH, channels per SUBSCRIBE
 constexpr std::string_view meta_prefix = "celery-task-meta-";
-constexpr std::string_view meta_pattern = "celery-task-meta-*";
 constexpr std::size_t pattern_from = 64; // tasks per send() from which the pattern is used
 
 // The result meta's outcome: true for SUCCESS (result set), false for a state still to come;
@@ -49,16 +48,17 @@ bool read_meta(std::string_view text, json::value& result) {
 } // namespace
 
 Client::Client(const BrokerUrl& url, Duration timeout, std::string queue)
-    : queue_(std::move(queue)), commands_(url, timeout), results_(url, timeout) {}
+    : queue_(std::move(queue)), id_prefix_(new_uuid().substr(0, 8)), commands_(url, timeout),
+      results_(url, timeout) {}
 
 std::vector<std::string> Client::send(std::string_view task,
                                       const std::vector<json::array>& arguments) {
     // Subscribed before anything is sent, so no result can be published unseen: to each
-    // task's channel, or for a large batch to all result channels at once (one subscription
-    // instead of thousands; results of other clients' tasks are then read and skipped).
+    // task's channel, or for a large batch to the pattern of this client's result channels at
+    // once (one subscription instead of thousands: its task ids share their first 8 digits).
     if (!pattern_ && arguments.size() >= pattern_from) {
-        results_.command({"PSUBSCRIBE", meta_pattern}); // kept for the client's life
-        pattern_ = true;
+        results_.command({"PSUBSCRIBE", fmt::format("{}{}*", meta_prefix, id_prefix_)});
+        pattern_ = true; // kept for the client's life
     }
     // Made and pushed one batch at a time, so workers start on the first batch while the
     // rest are being made.
@@ -70,7 +70,8 @@ std::vector<std::string> Client::send(std::string_view task,
         std::vector<std::string> messages;
         messages.reserve(end - at);
         for (std::size_t i = at; i < end; ++i) {
-            TaskMessage m = make_task(std::string(task), arguments[i], queue_);
+            TaskMessage m =
+                make_task(std::string(task), arguments[i], queue_, new_uuid(id_prefix_));
             ids.push_back(m.id);
             messages.push_back(encode(m));
         }

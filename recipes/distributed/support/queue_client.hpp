@@ -1,5 +1,5 @@
 // The task queue's client, Celery's delay() and AsyncResult.get(): send() subscribes to the
-// tasks' result channels (for a large batch, to the pattern of all of them), then LPUSHes their
+// tasks' result channels (for a large batch, to the pattern of this client's), then LPUSHes their
 // messages in one command per batch (FIFO: the first sent is the first a worker takes) and returns
 // the ids; collect() waits for the results as the workers PUBLISH them (reading the stored result
 // when a message was missed), each id once however many times its task ran. Every wait is bounded:
@@ -43,8 +43,9 @@ public:
 
 private:
     std::string queue_;
+    std::string id_prefix_;    // the first 8 hex digits of every task id this client sends
     Redis commands_, results_; // results_ is subscribed to the pending results' channels
-    bool pattern_ = false;     // results_ is subscribed to every result channel
+    bool pattern_ = false;     // results_ is subscribed to all of this client's result channels
 };
 
 } // namespace parcook::queue

@@ -2,6 +2,7 @@
 
 #include "parcook/host.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -85,7 +86,7 @@ std::string_view exc_module(std::string_view exc_type) {
 
 } // namespace
 
-std::string new_uuid() {
+std::string new_uuid(std::string_view first) {
     thread_local std::mt19937_64 rng{std::random_device{}() ^
                                      (static_cast<std::uint64_t>(::getpid()) << 32)};
     std::array<std::uint8_t, 16> b;
@@ -105,6 +106,7 @@ std::string new_uuid() {
         s += hex[b[i] >> 4];
         s += hex[b[i] & 0xf];
     }
+    s.replace(0, std::min<std::size_t>(first.size(), 8), first.substr(0, 8));
     return s;
 }
 
@@ -164,10 +166,10 @@ std::string args_repr(const json::array& args) {
     return s + (args.size() == 1 ? ",)" : ")");
 }
 
-TaskMessage make_task(std::string task, json::array args, std::string queue) {
+TaskMessage make_task(std::string task, json::array args, std::string queue, std::string id) {
     TaskMessage m;
     m.task = std::move(task);
-    m.id = new_uuid();
+    m.id = std::move(id);
     m.args = std::move(args);
     m.queue = std::move(queue);
     m.delivery_tag = new_uuid();

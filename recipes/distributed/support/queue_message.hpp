@@ -15,7 +15,9 @@ namespace parcook::queue {
 
 inline constexpr std::string_view default_queue = "celery";
 
-std::string new_uuid(); // a random (version 4) UUID, as Celery's task ids
+// A random (version 4) UUID, as Celery's task ids. `first` (up to 8 hex digits) replaces its
+// first digits: a client's task ids then share a prefix its result subscription can match.
+std::string new_uuid(std::string_view first = {});
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
@@ -29,8 +31,9 @@ struct TaskMessage {
     bool redelivered = false; // restored after a worker lost it
 };
 
-// A fresh message for `task` with a new id and delivery tag.
-TaskMessage make_task(std::string task, boost::json::array args, std::string queue);
+// A fresh message for `task` with the task id `id` and a new delivery tag.
+TaskMessage make_task(std::string task, boost::json::array args, std::string queue,
+                      std::string id = new_uuid());
 // The envelope kombu's Redis transport LPUSHes.
 std::string encode(const TaskMessage& message);
 
