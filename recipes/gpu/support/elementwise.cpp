@@ -147,7 +147,8 @@ FloatExpression::FloatExpression(std::string_view expr)
 
 double FloatExpression::operator()(double a, double b, double x, double y) const {
     const double operands[4] = {a, b, x, y}; // float_expression's
-    std::vector<double> stack;
+    thread_local std::vector<double> stack;  // kept: this runs once per element checked
+    stack.clear();
     for (const ExprStep& s : program_) {
         if (s.op == '0' || s.op == 'v') {
             stack.push_back(s.op == '0' ? s.value : operands[s.slot]);
