@@ -1,11 +1,23 @@
 #include "distributed/support/queue_redis.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <fmt/format.h>
 #include <poll.h>
+#include <pthread.h>
 
 namespace parcook::queue {
 namespace {
+
+// A broker that went away must show as a failed write (EPIPE, then a BrokerError), never kill
+// the process with SIGPIPE: hiredis writes with write(2). Blocked for the thread that connects
+// and the threads it starts later; a SIGPIPE raised then stays pending, harmlessly.
+void block_sigpipe() {
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+}
 
 timeval to_timeval(Duration d) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
@@ -15,6 +27,7 @@ timeval to_timeval(Duration d) {
 } // namespace
 
 Redis::Redis(const BrokerUrl& url, Duration timeout) : where_(url.masked()), timeout_(timeout) {
+    block_sigpipe();
     const timeval tv = to_timeval(timeout);
     c_.reset(url.socket.empty() ? redisConnectWithTimeout(url.host.c_str(), url.port, tv)
                                 : redisConnectUnixWithTimeout(url.socket.c_str(), tv));
