@@ -1,5 +1,6 @@
 #include "parcook/children.hpp"
 
+#include "parcook/parse.hpp"
 #include "parcook/subprocess.hpp"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <random>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -211,12 +213,30 @@ IpcName::~IpcName() {
 
 // ---- PrivateDir ---------------------------------------------------------------------------
 
+std::string temp_directory() {
+    const char* env = std::getenv("TMPDIR");
+    if (!env || !*env)
+        return "/tmp";
+    struct stat st {};
+    const char* why = nullptr;
+    if (::stat(env, &st) != 0)
+        why = std::strerror(errno);
+    else if (!S_ISDIR(st.st_mode))
+        why = "not a directory";
+    else if (::access(env, W_OK | X_OK) != 0)
+        why = std::strerror(errno);
+    if (why)
+        throw CannotRun(
+            fmt::format("TMPDIR={} is not a usable directory ({})", quote_input(env), why));
+    return env;
+}
+
 PrivateDir::PrivateDir(std::string_view tag, std::string_view file) {
     install_cleanup_handlers();
-    const char* tmp = std::getenv("TMPDIR");
-    std::string templ = fmt::format("{}/parcook-{}-XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
+    std::string templ = fmt::format("{}/parcook-{}-XXXXXX", temp_directory(), tag);
     if (!::mkdtemp(templ.data())) // mode 0700
-        throw std::runtime_error(fmt::format("mkdtemp {}: {}", templ, std::strerror(errno)));
+        throw CannotRun(fmt::format("cannot create a private directory {}: {}", quote_input(templ),
+                                    std::strerror(errno)));
     path_ = templ;
     file_ = fmt::format("{}/{}", path_, file);
     if (path_.size() >= 199 || file_.size() >= 199)

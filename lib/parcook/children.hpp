@@ -122,8 +122,12 @@ private:
     int slot_;
 };
 
-// A private directory (mode 0700, under $TMPDIR) holding one file, e.g. a server's unix socket:
-// removed with the file by the destructor and by a signal-triggered exit, like IpcName.
+// $TMPDIR, or /tmp where it is unset or empty; CannotRun naming TMPDIR and the reason where it
+// is not a directory this process can create files in.
+std::string temp_directory();
+
+// A private directory (mode 0700, under temp_directory()) holding one file, e.g. a server's unix
+// socket: removed with the file by the destructor and by a signal-triggered exit, like IpcName.
 class PrivateDir {
 public:
     PrivateDir(std::string_view tag, std::string_view file);

@@ -1,7 +1,10 @@
 #include "parcook/host.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -18,6 +21,33 @@ std::uint64_t meminfo_bytes(const std::string& key) {
         if (name == key + ":")
             return kib * 1024;
     return 0;
+}
+
+// A "Key:   123 kB" line of /proc/self/status, in bytes (0 if absent).
+std::uint64_t status_bytes(const std::string& key) {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(key + ":", 0) == 0)
+            return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10) * 1024;
+    return 0;
+}
+
+// The least room under any memory limit of a cgroup (v2: memory.max and memory.current; v1:
+// memory.limit_in_bytes and memory.usage_in_bytes) from `path` up to the mount's root (inside a
+// container the root is the container's own group).
+std::uint64_t cgroup_room(const std::filesystem::path& mount, const std::string& path, bool v2) {
+    const char* limit_file = v2 ? "memory.max" : "memory.limit_in_bytes";
+    const char* usage_file = v2 ? "memory.current" : "memory.usage_in_bytes";
+    std::uint64_t room = UINT64_MAX;
+    for (std::filesystem::path dir = mount / std::filesystem::path(path).relative_path();;
+         dir = dir.parent_path()) {
+        std::uint64_t limit = 0, usage = 0;
+        if (std::ifstream(dir / limit_file) >> limit && std::ifstream(dir / usage_file) >> usage)
+            room = std::min(room, limit > usage ? limit - usage : 0);
+        if (dir == mount || !dir.has_relative_path())
+            break;
+    }
+    return room;
 }
 
 std::string cpu_model() {
@@ -48,8 +78,32 @@ const HostFacts& host() {
     return facts;
 }
 
+// The smallest room left under the limits that apply to this process: the host's MemAvailable,
+// every cgroup memory limit on the way to the root (containers, systemd slices), and the
+// address-space and data-segment rlimits (`ulimit -v`, `ulimit -d`). A source that cannot be
+// read sets no limit.
 std::uint64_t memory_available() {
-    return meminfo_bytes("MemAvailable");
+    std::uint64_t room = UINT64_MAX;
+    if (const std::uint64_t free = meminfo_bytes("MemAvailable"))
+        room = free;
+    std::ifstream self_cgroup("/proc/self/cgroup");
+    for (std::string line; std::getline(self_cgroup, line);) {
+        const bool v2 = line.rfind("0::", 0) == 0;
+        const std::size_t at = line.find(":memory:");
+        if (!v2 && at == std::string::npos)
+            continue;
+        room = std::min(room, cgroup_room(v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory",
+                                          line.substr(v2 ? 3 : at + 8), v2));
+    }
+    for (const auto& [resource, key] :
+         {std::pair{RLIMIT_AS, "VmSize"}, std::pair{RLIMIT_DATA, "VmData"}}) {
+        rlimit limit{};
+        if (::getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+            const std::uint64_t used = status_bytes(key);
+            room = std::min<std::uint64_t>(room, limit.rlim_cur > used ? limit.rlim_cur - used : 0);
+        }
+    }
+    return room;
 }
 
 std::string compiler() {

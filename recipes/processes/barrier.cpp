@@ -168,7 +168,8 @@ extern const Recipe processes_barrier{
     .options = {duration_option("skew", "200ms", "how late p1 reaches the barrier"),
                 duration_option("tolerance", "5ms",
                                 "largest gap allowed between p1's and "
-                                "p2's release"),
+                                "p2's release",
+                                std::chrono::microseconds(1)),
                 flag_option("no-barrier", "p1 and p2 do not wait for each other")},
     .run = run,
     .roles = {{"party", party}},

@@ -119,7 +119,8 @@ extern const Recipe processes_name{
     .options = {text_option("name", "foo_process",
                             "name of the first child (15 characters "
                             "reach the kernel)"),
-                duration_option("sleep", "3s", "how long each child works"),
+                duration_option("sleep", "3s", "how long each child works",
+                                std::chrono::milliseconds(100)),
                 integer_option("children", 2,
                                "how many children: the first takes --name, the others "
                                "Process-2, Process-3, ...",

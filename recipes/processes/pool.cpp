@@ -52,7 +52,10 @@ std::string show(const std::vector<Square>& squares) {
 void run(Context& ctx) {
     const std::uint64_t n = ctx.common().n;
     const auto pause = ctx.duration("sleep").count();
+    // the inputs and results, and each chunk's encoded copy on its way to and from a worker
+    ctx.require_memory(2.0 * static_cast<double>(n) * (sizeof(Number) + sizeof(Square)), "n");
     std::vector<Number> numbers;
+    numbers.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i)
         numbers.push_back({static_cast<std::int64_t>(i), pause});
 

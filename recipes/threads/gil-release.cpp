@@ -10,6 +10,7 @@
 #include "gil.hpp"
 #include "parcook/context.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <thread>
 
@@ -74,14 +75,32 @@ ModeRun run_mode(Context& ctx, const Params& p, bool release) {
     return r;
 }
 
-// Pairs of compute intervals of different workers that overlap in time.
+// Pairs of compute intervals of different workers that overlap in time (a shared instant of
+// positive length), counted by one sweep over the sorted begin and end times: each pair is
+// counted once, when its later interval begins, so the cost stays N log N for any --calls.
 std::uint64_t overlaps(const ModeRun& r) {
-    std::uint64_t count = 0;
-    for (std::size_t a = 0; a < r.compute.size(); ++a)
-        for (std::size_t b = a + 1; b < r.compute.size(); ++b)
-            for (const Interval& x : r.compute[a])
-                for (const Interval& y : r.compute[b])
-                    count += std::max(x.begin, y.begin) < std::min(x.end, y.end);
+    struct Event {
+        double time;
+        bool begins; // at equal times ends sort first: touching intervals do not overlap
+        std::size_t worker;
+        auto operator<=>(const Event&) const = default;
+    };
+    std::vector<Event> events;
+    for (std::size_t w = 0; w < r.compute.size(); ++w)
+        for (const Interval& iv : r.compute[w])
+            if (iv.begin < iv.end) // an empty interval overlaps nothing
+                events.insert(events.end(), {{iv.begin, true, w}, {iv.end, false, w}});
+    std::sort(events.begin(), events.end());
+    std::vector<std::uint64_t> open(r.compute.size());
+    std::uint64_t open_total = 0, count = 0;
+    for (const Event& e : events) {
+        if (e.begins) {
+            count += open_total - open[e.worker];
+            ++open[e.worker], ++open_total;
+        } else {
+            --open[e.worker], --open_total;
+        }
+    }
     return count;
 }
 
@@ -151,7 +170,9 @@ extern const Recipe threads_gil_release{
                 flag_option("release", "run only the mode that releases the GIL (ReleaseGil)"),
                 integer_option("calls", 4, "native calls per thread", 1, 100'000),
                 count_option("step", "1e4", "loop steps of the interpreter step (GIL held)"),
-                count_option("work", "5e6", "loop steps of each native call")},
+                count_option("work", "5e6",
+                             "loop steps of each native call (long enough for two calls to meet)",
+                             INT64_C(1) << 62, 1'000'000)},
     .run = run,
     .uses = Uses::threads | Uses::timing,
     .defaults = {{"threads", "2"}, {"repeat", "3"}},

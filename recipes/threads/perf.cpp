@@ -11,6 +11,7 @@
 // 1e7 times by default (the book's 10,000 take a few microseconds in C++, less than starting a
 // thread); best of 3 instead of 100.
 #include "gil.hpp"
+#include "parcook/children.hpp"
 #include "parcook/context.hpp"
 #include "parcook/parse.hpp"
 
@@ -34,23 +35,11 @@ constexpr std::array<const char*, 4> body_names{"empty", "fib", "file", "latency
 constexpr std::array<unsigned, 4> counts{1, 2, 4, 8};
 constexpr std::size_t block_size = 1024;
 
-// $TMPDIR (else /tmp), or CannotRun naming what is wrong with it.
-std::filesystem::path temp_directory() {
-    std::error_code error;
-    std::filesystem::path dir = std::filesystem::temp_directory_path(error);
-    if (error) {
-        const char* env = std::getenv("TMPDIR");
-        throw CannotRun(fmt::format("threads/perf: TMPDIR={} is not a usable directory ({})",
-                                    quote_input(env ? env : ""), error.message()));
-    }
-    return dir;
-}
-
 // The temporary file of the file body: created on construction, removed on destruction.
 class TempFile {
 public:
     explicit TempFile(std::uint64_t blocks) {
-        path_ = (temp_directory() / "parcook-perf-XXXXXX").string();
+        path_ = temp_directory() + "/parcook-perf-XXXXXX";
         const int fd = ::mkstemp(path_.data());
         if (fd < 0)
             throw CannotRun(fmt::format("threads/perf: cannot create a temporary file in {}: {}",

@@ -152,3 +152,26 @@ TEST_CASE("closed standard descriptors at start-up are never reused for pipes") 
     CHECK(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("\"verified\":true"));
 }
+
+TEST_CASE("an unusable TMPDIR cannot run here (77) and names it, an empty one means /tmp") {
+    const std::string file = std::filesystem::temp_directory_path() / "parcook-tmpdir-file";
+    std::ofstream(file) << "not a directory";
+    // threads/perf writes a temporary file; the embedded Redis broker listens on a socket in a
+    // private directory.
+    for (const std::string& command :
+         {std::string("threads perf --fib-steps 1000 -r 1"),
+          std::string("distributed celery-add --round-trips 10 --latency 10 --sleep 10ms")}) {
+        for (const std::string& dir : {std::string("/nonexistent"), file}) {
+            const Run r = shell("TMPDIR='" + dir + "' \"$P\" " + command);
+            INFO(command << " with TMPDIR=" << dir << "\nstderr: " << r.err);
+            CHECK(r.code == 77);
+            CHECK(r.out.empty());
+            CHECK_THAT(r.err, Catch::Contains("TMPDIR='" + dir + "'"));
+            CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        }
+        const Run unset = shell("TMPDIR= \"$P\" " + command + " -q");
+        INFO(command << " with TMPDIR empty\nstderr: " << unset.err);
+        CHECK(unset.code == 0);
+    }
+    std::filesystem::remove(file);
+}

@@ -35,3 +35,10 @@ TEST_CASE("threads/gil-release: one thread cannot show overlap") {
     CHECK(r.code == 2);
     CHECK(r.err.find("--threads") != std::string::npos);
 }
+
+TEST_CASE("threads/gil-release: native calls too short to meet are refused before any work") {
+    auto r = parcook::test::parcook({"threads", "gil-release", "--work", "1e5"});
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("--work") != std::string::npos);
+}
