@@ -175,3 +175,16 @@ TEST_CASE("an unusable TMPDIR cannot run here (77) and names it, an empty one me
     }
     std::filesystem::remove(file);
 }
+
+TEST_CASE("the memory check honours the address-space limit (ulimit -v)") {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    WARN("a sanitizer's shadow memory does not fit under ulimit -v: nothing to check here");
+#else
+    const Run r = shell("ulimit -v 1000000 && \"$P\" threads vector-sum --n 1e9");
+    INFO("stderr: " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::StartsWith("parcook: --n: this size needs") &&
+                          Catch::Contains("is available"));
+#endif
+}
