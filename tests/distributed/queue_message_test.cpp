@@ -22,8 +22,19 @@ TEST_CASE("broker URLs for TCP and unix sockets with databases, the password onl
     CHECK(sock.socket == "/tmp/r.sock");
     CHECK(sock.db == 2);
     CHECK(parse_broker_url("redis://localhost", "--broker").port == 6379);
-    for (const char* bad : {"http://x", "redis://:secret@:1", "redis://:secret@h:99999",
-                            "unix://relative.sock", "redis://h:1/99"}) {
+    const BrokerUrl acl = parse_broker_url("redis://app%40eu:p%3Aw%2F@[::1]:7000/1", "--broker");
+    CHECK(acl.user == "app@eu");
+    CHECK(acl.password == "p:w/");
+    CHECK(acl.host == "::1");
+    CHECK(acl.port == 7000);
+    CHECK(acl.masked() == "redis://app%40eu:****@[::1]:7000/1");
+    CHECK(parse_broker_url(acl.str(), "--broker").password == "p:w/"); // str() reads back
+    CHECK(parse_broker_url("redis://[fe80::1]", "--broker").port == 6379);
+    CHECK(parse_broker_url("redis://secret@h", "--broker").password == "secret"); // redis-cli
+    for (const char* bad :
+         {"http://x", "redis://:secret@:1", "redis://:secret@h:99999", "unix://relative.sock",
+          "redis://h:1/99", "redis://[::1", "redis://:secret@[::1]x", "redis://:secret@[]:1",
+          "redis://::1", "redis://:sec%zzret@h", "redis://:secret%4@h", "redis://h:1:2"}) {
         INFO(bad);
         try {
             parse_broker_url(bad, "--broker");

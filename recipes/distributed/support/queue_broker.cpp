@@ -3,6 +3,8 @@
 #include "parcook/context.hpp"
 #include "parcook/errors.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -31,13 +33,54 @@ int number(std::string_view text, int min, int max, std::string_view what, std::
     return v;
 }
 
+// A URL's user or password with %XX escapes decoded (as kombu reads them).
+std::string percent_decoded(std::string_view text, std::string_view option, std::string_view url) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        unsigned byte = 0;
+        const char* from = text.data() + i + 1;
+        const auto [end, ec] =
+            std::from_chars(from, from + std::min<std::size_t>(2, text.size() - i - 1), byte, 16);
+        if (ec != std::errc{} || end != from + 2)
+            throw UsageError(
+                fmt::format("{}: a % in the user or password of {} must start a %XX escape", option,
+                            mask_text(url)));
+        out += static_cast<char>(byte);
+        i += 2;
+    }
+    return out;
+}
+
+// The inverse for str(): everything but unreserved characters escaped.
+std::string percent_encoded(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (std::isalnum(static_cast<unsigned char>(c)) ||
+            std::string_view("-._~").find(c) != std::string_view::npos)
+            out += c;
+        else
+            out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+    return out;
+}
+
 } // namespace
 
 std::string BrokerUrl::str() const {
-    const std::string auth = password.empty() ? "" : ":" + password + "@";
+    const std::string auth =
+        user.empty() && password.empty()
+            ? ""
+            : fmt::format("{}:{}@", percent_encoded(user),
+                          password == "****" ? password : percent_encoded(password));
     if (!socket.empty())
         return fmt::format("unix://{}{}?db={}", auth, socket, db);
-    return fmt::format("redis://{}{}:{}/{}", auth, host, port, db);
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return fmt::format("redis://{}{}{}{}:{}/{}", auth, ipv6 ? "[" : "", host, ipv6 ? "]" : "", port,
+                       db);
 }
 
 std::string BrokerUrl::masked() const {
@@ -56,14 +99,18 @@ BrokerUrl parse_broker_url(std::string_view text, std::string_view option) {
     else if (text.starts_with("redis://"))
         rest = text.substr(8);
     else
-        throw UsageError(fmt::format("{}: {} is not redis://[:password@]host:port[/db] or "
+        throw UsageError(fmt::format("{}: {} is not redis://[[user]:password@]host:port[/db] or "
                                      "unix:///path",
                                      option, mask_text(text)));
     if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
-        std::string_view auth = rest.substr(0, at);
-        if (const auto colon = auth.find(':'); colon != std::string_view::npos)
-            auth = auth.substr(colon + 1); // a user name before the colon is ignored (no ACLs)
-        url.password = auth;
+        const std::string_view auth = rest.substr(0, at);
+        const auto colon = auth.find(':');
+        if (colon == std::string_view::npos) { // redis-cli's reading: the password alone
+            url.password = percent_decoded(auth, option, text);
+        } else {
+            url.user = percent_decoded(auth.substr(0, colon), option, text);
+            url.password = percent_decoded(auth.substr(colon + 1), option, text);
+        }
         rest = rest.substr(at + 1);
     }
     if (unix_socket) {
@@ -85,21 +132,33 @@ BrokerUrl parse_broker_url(std::string_view text, std::string_view option) {
     std::string_view hostport = rest.substr(0, slash);
     if (slash != std::string_view::npos && slash + 1 < rest.size())
         url.db = number(rest.substr(slash + 1), 0, 15, "the database", option, text);
-    const auto colon = hostport.rfind(':');
-    if (colon != std::string_view::npos) {
-        url.port = number(hostport.substr(colon + 1), 1, 65535, "the port", option, text);
-        hostport = hostport.substr(0, colon);
+    if (hostport.starts_with('[')) { // an IPv6 address: [::1]:6379
+        const auto close = hostport.find(']');
+        if (close == std::string_view::npos ||
+            (close + 1 < hostport.size() && hostport[close + 1] != ':'))
+            throw UsageError(fmt::format("{}: an IPv6 host in {} is written [address]:port", option,
+                                         mask_text(text)));
+        url.host = hostport.substr(1, close - 1);
+        hostport = hostport.substr(close + 1);
+        if (!hostport.empty())
+            url.port = number(hostport.substr(1), 1, 65535, "the port", option, text);
+    } else {
+        const auto colon = hostport.find(':');
+        if (colon != std::string_view::npos) {
+            url.port = number(hostport.substr(colon + 1), 1, 65535, "the port", option, text);
+            hostport = hostport.substr(0, colon);
+        }
+        url.host = hostport;
     }
-    if (hostport.empty())
+    if (url.host.empty())
         throw UsageError(fmt::format("{}: no host in {}", option, mask_text(text)));
-    url.host = hostport;
     return url;
 }
 
 std::vector<OptionSpec> broker_options() {
     return {
         text_option("broker", "",
-                    "use a running Redis: redis://[:password@]host:port[/db] or unix:///path "
+                    "use a running Redis: redis://[[user]:password@]host:port[/db] or unix:///path "
                     "(default: $PARCOOK_BROKER, else a private redis-server)"),
         text_option("broker-file", "",
                     "read the broker URL from this file (keeps a password "

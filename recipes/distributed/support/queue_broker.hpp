@@ -1,5 +1,7 @@
-// The task queue's broker address and settings: a Redis URL (redis://[:password@]host:port[/db]
-// or unix:///path[?db=N]) from --broker, the PARCOOK_BROKER environment variable or
+// The task queue's broker address and settings: a Redis URL
+// (redis://[[user]:password@]host:port[/db], an IPv6 host in brackets, the user and password
+// %XX-escaped as kombu reads them; or unix:///path[?db=N]) from --broker, the PARCOOK_BROKER
+// environment variable or
 // --broker-file (so a password need not appear in `ps`), and the timeouts every wait is bounded
 // by. The password is kept out of every message: masked() is the only form that is printed.
 #pragma once
@@ -18,8 +20,9 @@ namespace parcook::queue {
 struct BrokerUrl {
     std::string host; // empty for a unix socket
     int port = 6379;
-    std::string socket; // unix socket path
-    std::string password;
+    std::string socket;   // unix socket path
+    std::string user;     // a Redis 6 ACL user; empty: AUTH with the password alone
+    std::string password; // empty: no AUTH
     int db = 0;
 
     std::string str() const;    // the URL itself (with the password: never print it)

@@ -37,11 +37,14 @@ Redis::Redis(const BrokerUrl& url, Duration timeout) : where_(url.masked()), tim
         throw BrokerError(fmt::format("cannot reach the broker at {}: {}", where_, c_->errstr));
     redisSetTimeout(c_.get(), tv); // bounds writes; reads are bounded by poll() below
     if (!url.password.empty()) {
-        const std::string_view pw = url.password;
         try {
-            command({"AUTH", pw});
+            if (url.user.empty())
+                command({"AUTH", url.password});
+            else
+                command({"AUTH", url.user, url.password});
         } catch (const BrokerError&) {
-            throw BrokerError(fmt::format("the broker at {} refused the password", where_));
+            throw BrokerError(fmt::format("the broker at {} refused the {}", where_,
+                                          url.user.empty() ? "password" : "user and password"));
         }
     }
     if (url.db != 0)
