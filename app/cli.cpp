@@ -168,7 +168,11 @@ int run_recipe(const Recipe& recipe, const std::map<std::string, std::string>& g
         return run_role(recipe, ctx);
     if (std::string why = unavailable_reason(recipe); !why.empty())
         throw CannotRun(why);
-    recipe.run(ctx);
+    try {
+        recipe.run(ctx);
+    } catch (const RunFailed& e) {
+        ctx.check(e.check, false, e.what());
+    }
     const Result result = ctx.take_result();
     if (!ctx.silenced())
         write_stdout(reporter(ctx.common().format, !ctx.common().no_header)->record(result));

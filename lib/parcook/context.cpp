@@ -34,6 +34,10 @@ Context::Context(const Recipe& recipe, const std::map<std::string, std::string>&
             break;
         case OptionKind::bytes:
             v = parse_bytes(text, spec.name, max);
+            if (std::get<std::uint64_t>(v) < static_cast<std::uint64_t>(spec.min))
+                throw UsageError(fmt::format("--{}: at least {}, got {}", spec.name,
+                                             format_bytes(static_cast<double>(spec.min)),
+                                             quote_input(text)));
             break;
         case OptionKind::duration:
             v = parse_duration(text, spec.name);

@@ -9,8 +9,9 @@ OptionSpec count_option(std::string name, std::string def, std::string help, std
                         std::int64_t min) {
     return {std::move(name), OptionKind::count, std::move(def), std::move(help), {}, min, max};
 }
-OptionSpec bytes_option(std::string name, std::string def, std::string help, std::int64_t max) {
-    return {std::move(name), OptionKind::bytes, std::move(def), std::move(help), {}, 0, max};
+OptionSpec bytes_option(std::string name, std::string def, std::string help, std::int64_t max,
+                        std::int64_t min) {
+    return {std::move(name), OptionKind::bytes, std::move(def), std::move(help), {}, min, max};
 }
 OptionSpec duration_option(std::string name, std::string def, std::string help,
                            std::chrono::nanoseconds min) {

@@ -16,18 +16,18 @@ struct OptionSpec {
     std::string default_value; // in the same form a user would type it; "" for flags
     std::string help;
     std::vector<std::string> choices{}; // for choice options
-    std::int64_t min = 0;               // for integer and count options; nanoseconds for durations
-    std::int64_t max = INT64_MAX;       // upper bound for count, bytes and integer options
-    bool hidden = false;                // internal options (child roles), left out of --help
-    bool positional = false;            // also given by position: `parcook async futures 1 10`
-    std::string short_name{};           // e.g. "t" for -t
+    std::int64_t min = 0;         // for integer, count and bytes options; nanoseconds for durations
+    std::int64_t max = INT64_MAX; // upper bound for count, bytes and integer options
+    bool hidden = false;          // internal options (child roles), left out of --help
+    bool positional = false;      // also given by position: `parcook async futures 1 10`
+    std::string short_name{};     // e.g. "t" for -t
 };
 
 // Builders that keep recipe option lists short and readable.
 OptionSpec count_option(std::string name, std::string def, std::string help,
                         std::int64_t max = INT64_C(1) << 62, std::int64_t min = 0);
 OptionSpec bytes_option(std::string name, std::string def, std::string help,
-                        std::int64_t max = INT64_C(1) << 40);
+                        std::int64_t max = INT64_C(1) << 40, std::int64_t min = 0);
 OptionSpec duration_option(std::string name, std::string def, std::string help,
                            std::chrono::nanoseconds min = {});
 OptionSpec integer_option(std::string name, std::int64_t def, std::string help, std::int64_t min,

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 namespace parcook {
@@ -166,18 +167,27 @@ std::vector<csp::Event> run_processes(Context& ctx, const remote::Settings& s, T
 }
 
 // ---- the recipe -------------------------------------------------------------------------
-void check(Context& ctx, std::vector<csp::Event> events) {
+// The --trace file, opened before any work so that a path that cannot be written is refused
+// before anything runs; closed (none) without --trace.
+std::unique_ptr<std::ofstream> open_trace(const Context& ctx) {
+    if (!ctx.given("trace"))
+        return nullptr;
+    auto out = std::make_unique<std::ofstream>(ctx.text("trace"));
+    if (!*out)
+        throw UsageError(fmt::format("--trace: cannot write {}", quote_input(ctx.text("trace"))));
+    return out;
+}
+
+void check(Context& ctx, std::vector<csp::Event> events, std::ofstream* trace_file) {
     const std::int64_t limit = ctx.integer("limit");
     std::stable_sort(events.begin(), events.end(),
                      [](const auto& a, const auto& b) { return a.ns < b.ns; });
     events.push_back({events.empty() ? 0 : events.back().ns, "parallel", "DoneParallel", -1});
-    if (ctx.given("trace")) {
-        std::ofstream out(ctx.text("trace"));
+    if (trace_file) {
         for (const csp::Event& e : events)
-            out << e.json() << '\n';
-        if (!out.flush())
-            throw UsageError(
-                fmt::format("--trace: cannot write {}", quote_input(ctx.text("trace"))));
+            *trace_file << e.json() << '\n';
+        ctx.check("the trace events were written to --trace", bool(trace_file->flush()),
+                  fmt::format("writing {} failed", quote_input(ctx.text("trace"))));
     }
     const std::vector<std::string> got = printed(ctx);
     ctx.check("the printer printed 0..limit-1 in order", got == upto(limit),
@@ -209,8 +219,9 @@ void run(Context& ctx) {
                   written == ctx.integer("limit"), fmt::format("{} written", written));
         return;
     }
+    const std::unique_ptr<std::ofstream> trace_file = open_trace(ctx);
     if (ctx.flag("processes"))
-        return check(ctx, run_processes(ctx, s, trace));
+        return check(ctx, run_processes(ctx, s, trace), trace_file.get());
     csp::Channel a(ctx.count("buffer"));
     const remote::Say say = remote::say_for(ctx, false);
     {
@@ -219,7 +230,7 @@ void run(Context& ctx) {
             ctx.integer("limit"), trace, [&](std::int64_t k) { return a.write(k); },
             [&] { a.poison(drain_timeout); });
     }
-    check(ctx, trace.events());
+    check(ctx, trace.events(), trace_file.get());
 }
 
 } // namespace

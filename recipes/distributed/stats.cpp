@@ -11,6 +11,7 @@
 #include "distributed/support/queue_worker.hpp"
 #include "parcook/context.hpp"
 
+#include <algorithm>
 #include <boost/json/value_from.hpp>
 #include <fmt/format.h>
 
@@ -46,12 +47,15 @@ std::uint64_t counter(const queue::QueueStats& st, const std::string& task, cons
 
 void demonstrate(Context& ctx) {
     const queue::Settings s = queue::settings(ctx);
+    std::vector<std::string> queues = queue::queue_list(ctx.text("queues"), "--queues");
     queue::Broker broker(s);
-    if (broker.embedded())
+    if (broker.embedded()) {
         feed_and_serve(broker.url(), s);
+        if (std::find(queues.begin(), queues.end(), "celery") == queues.end())
+            queues.push_back("celery"); // the queue the demonstration checks
+    }
     queue::Redis r(broker.url(), s.timeout);
-    const queue::QueueStats st =
-        queue::collect_stats(r, queue::queue_list(ctx.text("queues"), "--queues"));
+    const queue::QueueStats st = queue::collect_stats(r, queues);
 
     for (const auto& [q, n] : st.queue_lengths)
         ctx.say("stats", fmt::format("queue {}: {} waiting", q, n));

@@ -110,6 +110,10 @@ TEST_CASE("distributed/worker --self-check and stats on a private broker") {
     const Run csv = parcook::test::parcook({"distributed", "stats", "--format", "csv"});
     CHECK(csv.code == 0);
     CHECK(csv.out.starts_with("recipe,broker,queues,unacked"));
+    // other queues are reported beside the one the demonstration checks
+    const auto other = record_of({"distributed", "stats", "--queues", "jobs,1e18"});
+    CHECK(all_checks_passed(other));
+    CHECK(field(other, "queues").as_object().size() == 3);
 }
 
 TEST_CASE("distributed/word-count --output writes Disco's two files in their orders") {

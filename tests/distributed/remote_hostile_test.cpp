@@ -7,11 +7,14 @@
 #include "support/listener.hpp"
 #include "support/procfs.hpp"
 
+#include <arpa/inet.h>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
 #include <memory>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -256,4 +259,52 @@ TEST_CASE("SIGINT or SIGTERM to an embedded run leaves no server running") {
         for (pid_t p : servers)
             CHECK((!table.contains(p) || table.at(p).state == 'Z'));
     }
+}
+
+TEST_CASE("a server that is not there, hangs up or says nothing fails the run (exit 1), never "
+          "an internal error") {
+    // a TCP port that accepts and closes every connection at once, and one that never answers
+    auto listening = [] {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), len) == 0);
+        REQUIRE(::listen(fd, 16) == 0);
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        return std::pair{fd, std::to_string(ntohs(a.sin_port))};
+    };
+    const auto [hangs_up, hang_up_port] = listening();
+    const auto [silent, silent_port] = listening();
+    std::jthread closer([fd = hangs_up](std::stop_token stop) {
+        while (!stop.stop_requested()) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 50) == 1)
+                ::close(::accept(fd, nullptr, nullptr));
+        }
+    });
+    for (const std::string& port : {std::string("1"), hang_up_port, silent_port}) {
+        for (const std::vector<std::string>& recipe : {std::vector<std::string>{"nameserver"},
+                                                       {"pyro-rmi"},
+                                                       {"pyro-shop"},
+                                                       {"pyro-chain"},
+                                                       {"rpyc"},
+                                                       {"csp", "--processes"}}) {
+            std::vector<std::string> args{"distributed"};
+            args.insert(args.end(), recipe.begin(), recipe.end());
+            args.insert(args.end(), {"--connect", "127.0.0.1:" + port, "--timeout", "500ms",
+                                     "--format", "json"});
+            const Run r = parcook::test::parcook(args, std::chrono::seconds(30));
+            INFO(recipe[0] << " at port " << port << "\nstdout: " << r.out
+                           << "\nstderr: " << r.err);
+            CHECK(r.code == 1);
+            CHECK(r.err.find("internal error") == std::string::npos);
+            CHECK_THAT(r.out, Catch::Contains("every server answered within --timeout"));
+        }
+    }
+    closer.request_stop();
+    closer.join();
+    ::close(hangs_up);
+    ::close(silent);
 }

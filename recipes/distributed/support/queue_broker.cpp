@@ -169,7 +169,8 @@ std::vector<OptionSpec> broker_options() {
         duration_option("visibility-timeout", "0",
                         "an unacked task older than this goes to another worker (0: 5s with a "
                         "private broker, Celery's 1h on a running one)"),
-        bytes_option("max-message", "16MiB", "larger task messages are rejected", INT64_C(1) << 30),
+        bytes_option("max-message", "16MiB", "larger task messages are rejected", INT64_C(1) << 30,
+                     4096),
     };
 }
 

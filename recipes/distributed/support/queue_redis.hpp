@@ -3,6 +3,7 @@
 // a BrokerError that names the broker (password masked) and what was going on.
 #pragma once
 #include "distributed/support/queue_broker.hpp"
+#include "parcook/errors.hpp"
 
 #include <hiredis/hiredis.h>
 #include <memory>
@@ -14,9 +15,11 @@
 
 namespace parcook::queue {
 
-// The broker cannot be reached, went away or did not answer in time.
-struct BrokerError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+// The broker cannot be reached, went away or did not answer in time: wherever it escapes a
+// recipe, the run fails this check (exit 1).
+struct BrokerError : RunFailed {
+    explicit BrokerError(const std::string& why)
+        : RunFailed("the broker answered within --timeout", why) {}
 };
 
 struct FreeReply {

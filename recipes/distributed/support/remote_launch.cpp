@@ -21,7 +21,7 @@ std::vector<OptionSpec> options() {
         text_option("token-file", "",
                     "file holding the shared token (or PARCOOK_TOKEN); needed to listen beyond "
                     "loopback"),
-        bytes_option("max-frame", "1MiB", "largest frame accepted", INT64_C(1) << 30),
+        bytes_option("max-frame", "1MiB", "largest frame accepted", INT64_C(1) << 30, 1024),
         duration_option("idle-timeout", "30s",
                         "close a connection that sends no whole frame for this long",
                         std::chrono::milliseconds(1)),
@@ -98,8 +98,9 @@ ServerChild::ServerChild(Context& ctx, std::string name, RoleCall call, Duration
     std::string port;
     const Got got = read_frame(pipe.read.get(), port, 16, Stopwatch::clock::now() + timeout);
     if (got != Got::frame)
-        throw std::runtime_error(fmt::format("{} did not announce its port within {}", name,
-                                             format_seconds(to_seconds(timeout))));
+        throw RunFailed("every server started",
+                        fmt::format("{} did not announce its port within {}", name,
+                                    format_seconds(to_seconds(timeout))));
     where = {"", "127.0.0.1", static_cast<std::uint16_t>(std::stoul(port))};
 }
 

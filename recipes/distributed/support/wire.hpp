@@ -11,6 +11,8 @@
 //   reply         {"result": <any JSON>}  or  {"error": {"type": ..., "message": ...}}
 //   output        {"output": "a line"}  (a server pushing a redirected line before the reply)
 #pragma once
+#include "parcook/errors.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -26,10 +28,17 @@ inline constexpr std::int64_t protocol_version = 1;
 inline constexpr std::size_t header_size = 8;
 inline constexpr std::uint64_t default_max_frame = 1 << 20;
 
-// A peer broke the protocol (bad JSON, a missing field, a frame over the maximum): the
-// connection is closed with one log line naming what was wrong.
-struct ProtocolError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+// A peer broke the protocol (bad JSON, a missing field, a frame over the maximum): a server
+// closes the connection with one log line naming what was wrong; a client's run fails.
+struct ProtocolError : RunFailed {
+    explicit ProtocolError(const std::string& why)
+        : RunFailed("every peer kept to the wire protocol", why) {}
+};
+
+// A server could not be reached, closed the connection or did not answer within the timeout.
+struct ConnectionError : RunFailed {
+    explicit ConnectionError(const std::string& why)
+        : RunFailed("every server answered within --timeout", why) {}
 };
 
 // An error raised by the remote side, raised again in the caller by the Proxy.

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <variant>
 
 namespace parcook::wire {
 
@@ -51,7 +52,7 @@ tcp::endpoint resolve(const std::string& host, std::uint16_t port) {
     asio::io_context io;
     const auto found = tcp::resolver(io).resolve(host, std::to_string(port), ec);
     if (ec || found.empty())
-        throw std::runtime_error(fmt::format("cannot resolve {}: {}", host, ec.message()));
+        throw ConnectionError(fmt::format("cannot resolve {}: {}", host, ec.message()));
     return *found.begin();
 }
 
@@ -85,10 +86,10 @@ struct Proxy::State {
                 continue;
             if ((n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) ||
                 Stopwatch::clock::now() > deadline)
-                throw std::runtime_error(fmt::format("{}: no reply within {}", uri.str(),
-                                                     format_seconds(to_seconds(settings.timeout))));
+                throw ConnectionError(fmt::format("{}: no reply within {}", uri.str(),
+                                                  format_seconds(to_seconds(settings.timeout))));
             if (n <= 0)
-                throw std::runtime_error(
+                throw ConnectionError(
                     fmt::format("{}: the server closed the connection", uri.str()));
             in.append(chunk.data(), static_cast<std::size_t>(n));
         }
@@ -96,7 +97,7 @@ struct Proxy::State {
 
     std::string exchange(std::string_view body, const std::function<void(std::string_view)>& out) {
         if (!write_all(socket.native_handle(), frame(body)))
-            throw std::runtime_error(fmt::format("{}: the connection is closed", uri.str()));
+            throw ConnectionError(fmt::format("{}: the connection is closed", uri.str()));
         const auto deadline = Stopwatch::clock::now() + settings.timeout;
         for (;;) {
             std::string got = next_frame(deadline);
@@ -117,7 +118,7 @@ Proxy::Proxy(const Uri& uri, const ClientSettings& settings) : state_(std::make_
                                  [&](boost::system::error_code e) { ec = e; });
     state_->io.run_for(settings.timeout);
     if (ec)
-        throw std::runtime_error(fmt::format("cannot connect to {}: {}", uri.str(), ec.message()));
+        throw ConnectionError(fmt::format("cannot connect to {}: {}", uri.str(), ec.message()));
     state_->socket.set_option(tcp::no_delay(true));
     state_->socket.native_non_blocking(false); // async_connect left it non-blocking
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(settings.timeout).count();
@@ -166,11 +167,16 @@ task<boost::json::value> call_async(Uri uri, std::string method, boost::json::ar
     tcp::socket socket(co_await asio::this_coro::executor);
     asio::steady_timer timer(socket.get_executor(), settings.timeout);
     const std::string call = encode_call({uri.id, std::move(method), std::move(args)});
-    auto done = co_await (exchange_async(socket, uri, call, settings) ||
-                          timer.async_wait(asio::use_awaitable));
+    std::variant<boost::json::value, std::monostate> done;
+    try {
+        done = co_await (exchange_async(socket, uri, call, settings) ||
+                         timer.async_wait(asio::use_awaitable));
+    } catch (const boost::system::system_error& e) { // refused, reset, closed
+        throw ConnectionError(fmt::format("{}: {}", uri.str(), e.code().message()));
+    }
     if (done.index() == 1)
-        throw std::runtime_error(fmt::format("{}: no reply within {}", uri.str(),
-                                             format_seconds(to_seconds(settings.timeout))));
+        throw ConnectionError(fmt::format("{}: no reply within {}", uri.str(),
+                                          format_seconds(to_seconds(settings.timeout))));
     co_return std::get<0>(std::move(done));
 }
 

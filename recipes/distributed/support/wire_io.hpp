@@ -29,7 +29,7 @@ task<std::string> read_frame(tcp::socket& socket, std::uint64_t max_size);
 task<> write_frame(tcp::socket& socket, std::string_view body);
 
 // The address of a host name or literal ("localhost", "127.0.0.1", "::1"); throws
-// std::runtime_error when it does not resolve.
+// ConnectionError when it does not resolve.
 tcp::endpoint resolve(const std::string& host, std::uint16_t port);
 
 // A blocking client of one object: connects and greets at construction, then one call at a
@@ -41,7 +41,7 @@ public:
     Proxy(Proxy&&) noexcept;
     Proxy& operator=(Proxy&&) noexcept;
 
-    // The result, or RemoteError as the server raised it; std::runtime_error when the
+    // The result, or RemoteError as the server raised it; ConnectionError when the
     // connection fails or a reply does not come within the timeout.
     boost::json::value call(std::string method, boost::json::array args = {});
     // Where lines the server sends back (rpyc's redirected output) go; dropped without it.
