@@ -178,17 +178,19 @@ void run(Context& ctx) {
     const std::vector<std::size_t> rounds = connection_counts(ctx.text("connections"));
     const std::size_t size = ctx.bytes("size");
     const std::uint64_t requests = ctx.count("requests");
+    const Duration duration = ctx.duration("duration");
+    const bool timed = duration > Duration::zero(); // else --requests per client (0: the default)
     make_room_for(*std::max_element(rounds.begin(), rounds.end()));
     ctx.param("size", size);
-    ctx.param("requests", ctx.given("duration") ? 0 : requests);
+    ctx.param("requests", timed ? 0 : requests);
 
     auto server =
         async::start_echo_server(model, {asio::ip::make_address("127.0.0.1"), 0}, options);
     std::vector<Round> results;
     for (std::size_t connections : rounds) {
         results.push_back(run_round(server->endpoint(), connections, size,
-                                    ctx.given("duration") ? UINT64_MAX : requests,
-                                    ctx.duration("duration"), ctx.duration("timeout")));
+                                    timed ? UINT64_MAX : requests, duration,
+                                    ctx.duration("timeout")));
         Round& r = results.back();
         const double rate = static_cast<double>(r.latency_ns.size()) / r.seconds;
         const std::string c = fmt::format("c{}", connections);
@@ -218,7 +220,7 @@ void run(Context& ctx) {
               fmt::format("{} clients failed: {}", failed, error));
     ctx.check("every byte came back as it was sent", wrong == 0,
               fmt::format("{} wrong bytes", wrong));
-    if (!ctx.given("duration"))
+    if (!timed)
         ctx.check("every request got its answer", trips == expected,
                   fmt::format("{} of {}", trips, expected));
     ctx.check("the server saw every connection open and close",

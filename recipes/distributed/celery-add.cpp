@@ -121,7 +121,10 @@ extern const Recipe distributed_celery_add{
             o.push_back(integer_option("y", 5, "second operand", 0, INT64_C(1) << 52));
             o.push_back(
                 integer_option("clients", 3, "concurrent clients, each sending one add", 1, 64));
-            o.push_back(duration_option("sleep", "1s", "what each of the two sleep tasks sleeps"));
+            o.push_back(duration_option("sleep", "1s",
+                                        "what each of the two sleep tasks sleeps (long enough "
+                                        "to tell side by side from one after the other)",
+                                        std::chrono::milliseconds(10)));
             o.push_back(count_option("round-trips", "1000",
                                      "add(i, i) tasks sent at once for the throughput figure",
                                      10000000, 1));

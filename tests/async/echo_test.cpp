@@ -31,6 +31,16 @@ TEST_CASE("async/echo: every byte checked at 1,000 connections, async and thread
     CHECK(all_checks_passed(two));
 }
 
+TEST_CASE("async/echo: --duration 0 is the default (--requests per client), a duration a time") {
+    const auto counted = record_of({"async", "echo", "--connections", "10", "--requests", "30",
+                                    "--duration", "0", "--timeout", "20s"});
+    CHECK(all_checks_passed(counted));
+    CHECK(field(counted, "round_trips").to_number<int>() == 300);
+    const auto timed = record_of({"async", "echo", "--connections", "10", "--duration", "200ms"});
+    CHECK(all_checks_passed(timed));
+    CHECK(field(timed, "round_trips").to_number<int>() > 0);
+}
+
 TEST_CASE("async/echo --listen: RESP PING and ECHO, errors keep the connection, raw echo") {
     Listener server("async", "echo", {});
     const int fd = connect_to(server.port);
