@@ -58,10 +58,17 @@ int usage_error(std::string_view message) {
     return exit_usage;
 }
 
-std::vector<std::string> command_names() {
-    std::vector<std::string> v{"list", "tour"};
+std::vector<std::string> group_names() {
+    std::vector<std::string> v;
     for (const Group* g : groups())
         v.push_back(g->name);
+    return v;
+}
+
+std::vector<std::string> command_names() {
+    std::vector<std::string> v{"list", "tour"};
+    for (std::string& g : group_names())
+        v.push_back(std::move(g));
     return v;
 }
 
@@ -278,13 +285,14 @@ int dispatch(const std::vector<std::string>& args) {
     if (list->parsed()) {
         if (!list_group.empty() && !find_group(list_group))
             return usage_error(fmt::format("list: unknown group {}{}", quote_input(list_group),
-                                           suggestion(list_group, command_names())));
+                                           suggestion(list_group, group_names())));
         return list_recipes(list_group, format_of(format), !no_header);
     }
     if (tour_cmd->parsed()) {
         for (const std::string& g : tour_groups)
             if (!find_group(g))
-                return usage_error(fmt::format("tour: unknown group {}", quote_input(g)));
+                return usage_error(fmt::format("tour: unknown group {}{}", quote_input(g),
+                                               suggestion(g, group_names())));
         const Duration timeout = parse_duration(tour_timeout, "timeout");
         if (timeout < std::chrono::seconds(1))
             return usage_error(fmt::format("--timeout: at least 1 s per recipe, got {}",
