@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -101,8 +102,14 @@ void run(Context& ctx) {
     if ((detach || shell) && log.empty())
         throw UsageError(fmt::format("--log: needed with --{} (the children report through it)",
                                      shell ? "shell" : "detach"));
-    if (!log.empty() && !std::ofstream(log, std::ios::trunc))
-        throw UsageError(fmt::format("--log: cannot write '{}'", log));
+    if (!log.empty()) { // read back while the children write it: a regular file, nothing else
+        struct stat st {};
+        const bool exists = ::stat(log.c_str(), &st) == 0;
+        if (exists && !S_ISREG(st.st_mode))
+            throw UsageError(fmt::format("--log: {} is not a regular file", quote_input(log)));
+        if (!std::ofstream(log, std::ios::trunc))
+            throw UsageError(fmt::format("--log: cannot write {}", quote_input(log)));
+    }
 
     std::vector<Child> children;
     std::vector<int> codes;

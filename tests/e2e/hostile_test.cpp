@@ -171,7 +171,8 @@ TEST_CASE("an unusable TMPDIR cannot run here (77) and names it, an empty one me
         }
         const Run unset = shell("TMPDIR= \"$P\" " + command + " -q");
         INFO(command << " with TMPDIR empty\nstderr: " << unset.err);
-        CHECK(unset.code == 0);
+        CHECK(unset.code != 77); // it ran (perf's timing checks may still fail on a busy host)
+        CHECK(unset.err.find("TMPDIR") == std::string::npos);
     }
     std::filesystem::remove(file);
 }

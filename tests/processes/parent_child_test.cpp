@@ -90,3 +90,15 @@ TEST_CASE("processes/parent-child: --detach and --shell need --log") {
 }
 
 } // namespace parcook::test
+
+TEST_CASE("processes/parent-child: --log must be a regular file (it is read back)") {
+    for (const char* log : {"/dev/full", "/dev/zero", "/tmp"}) {
+        const auto r = parcook::test::parcook(
+            {"processes", "parent-child", "--detach", "--log", log, "--sleep", "100ms"},
+            std::chrono::seconds(20));
+        INFO(log << ": " << r.err);
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("--log") != std::string::npos);
+    }
+}
