@@ -125,8 +125,9 @@ TEST_CASE("mpi: a signal to parcook --np ends mpiexec, its proxy and every rank"
 
 TEST_CASE("mpi: malformed launcher variables are refused with one line before MPI starts") {
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"PMI_RANK", "abc"}, {"PMI_SIZE", "x"},    {"PMI_SIZE", "0"},  {"PMI_FD", "zz"},
-        {"PMI_FD", "987"},   {"PMI_PORT", "nope"}, {"PMI_RANK", "-1"}, {"MPI_LOCALNRANKS", "two"}};
+        {"PMI_RANK", "abc"},       {"PMI_SIZE", "x"}, {"PMI_SIZE", "0"},    {"PMI_FD", "zz"},
+        {"PMI_FD", "987"},         {"PMI_FD", "1"},   {"PMI_PORT", "nope"}, {"PMI_RANK", "-1"},
+        {"MPI_LOCALNRANKS", "two"}}; // descriptor 1 is open, but the test's pipe is no socket
     for (const auto& [name, value] : cases) {
         ScopedEnv bad(name, value);
         const Run r = parcook::test::parcook({"mpi", "hello"}, 20s);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -186,8 +187,10 @@ void check_launcher_environment() {
             refuse_variable(v, "a whole number from 0");
     if (std::getenv("PMI_FD")) {
         const auto fd = env_number("PMI_FD");
-        if (!fd || *fd > INT32_MAX || ::fcntl(static_cast<int>(*fd), F_GETFD) < 0)
-            refuse_variable("PMI_FD", "an open descriptor to the launcher");
+        struct stat st {};
+        if (!fd || *fd > INT32_MAX || ::fstat(static_cast<int>(*fd), &st) != 0 ||
+            !S_ISSOCK(st.st_mode)) // hydra passes one end of a socket pair
+            refuse_variable("PMI_FD", "an open socket to the launcher");
     }
     if (const char* port = std::getenv("PMI_PORT")) {
         const std::string_view p(port);
