@@ -12,10 +12,14 @@
 #include "parcook/writers.hpp"
 
 #include <CLI/CLI.hpp>
+#include <boost/system/system_error.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <map>
+#include <new>
+#include <system_error>
 
 namespace parcook::app {
 namespace {
@@ -310,6 +314,20 @@ int dispatch(const std::vector<std::string>& args) {
     return exit_usage;
 }
 
+// Whether `e` is the system refusing a resource this machine limits - processes or threads
+// (EAGAIN: ulimit -u, a cgroup's pids.max), descriptors (EMFILE, ENFILE: ulimit -n), memory -
+// rather than a fault of parcook.
+bool refused_by_limits(const std::exception& e) {
+    int error = 0;
+    if (const auto* s = dynamic_cast<const std::system_error*>(&e))
+        error = s->code().value();
+    else if (const auto* b = dynamic_cast<const boost::system::system_error*>(&e))
+        error = b->code().value();
+    else
+        return dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+    return error == EAGAIN || error == EMFILE || error == ENFILE || error == ENOMEM;
+}
+
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -326,8 +344,17 @@ int run_cli(int argc, char** argv) {
     } catch (const OutputError&) {
         // reported below
     } catch (const std::exception& e) {
-        fmt::print(stderr, "parcook: internal error: {}\n", one_line(e.what()));
-        code = exit_internal;
+        if (refused_by_limits(e)) {
+            fmt::print(
+                stderr,
+                "parcook: cannot run here: the system refused a resource ({}): raise the "
+                "limit (ulimit -u for processes and threads, -n for files) or ask for less\n",
+                one_line(e.what()));
+            code = exit_cannot_run;
+        } else {
+            fmt::print(stderr, "parcook: internal error: {}\n", one_line(e.what()));
+            code = exit_internal;
+        }
     }
     if (std::string failure = output_failure(); !failure.empty()) {
         fmt::print(stderr, "parcook: cannot write to stdout: {}\n", failure);

@@ -1,5 +1,6 @@
 #include "parcook/children.hpp"
 
+#include "parcook/host.hpp"
 #include "parcook/parse.hpp"
 #include "parcook/subprocess.hpp"
 
@@ -109,8 +110,11 @@ struct DieWithParent {
     }
 };
 
+constexpr std::size_t max_bound_fds = 16; // ChildOptions::fds
+
 // Runs in the child between fork and exec: gives it the descriptors of ChildOptions::fds. Each
-// source is first copied above every target, so one binding cannot overwrite another's source.
+// source is first copied above every target (64 and up), so one binding cannot overwrite
+// another's source.
 struct BindFds {
     const std::vector<std::pair<int, int>>* fds;
     boost::system::error_code on_setup(bp::posix::default_launcher& launcher,
@@ -121,9 +125,8 @@ struct BindFds {
     }
     boost::system::error_code on_exec_setup(bp::posix::default_launcher&,
                                             const bp::filesystem::path&, const char* const*) {
-        constexpr std::size_t most = 16;
-        int high[most];
-        const std::size_t count = std::min(fds->size(), most);
+        int high[max_bound_fds];
+        const std::size_t count = std::min(fds->size(), max_bound_fds);
         for (std::size_t i = 0; i < count; ++i)
             if ((high[i] = ::fcntl((*fds)[i].second, F_DUPFD_CLOEXEC, 64)) < 0)
                 return {errno, boost::system::system_category()};
@@ -355,10 +358,12 @@ Child::Child(Context& ctx, std::string name, RoleLaunch role, ChildOptions optio
     options.fds.emplace_back(role_args_fd, role.role_args.get());
     s.options = options;
 
-    if (options.fds.size() > 16)
+    if (options.fds.size() > max_bound_fds)
         throw std::invalid_argument("Child: at most 16 inherited descriptors");
     if (exiting.load())
         throw std::runtime_error("not starting " + s.name + ": parcook is exiting");
+    // pipes here; in the child, BindFds moves the inherited descriptors above 64 first
+    require_descriptors(16, "starting a child process", 64 + max_bound_fds);
     const std::vector<std::string>& args = role.args;
     const bool relay = options.relay_output && !options.detached;
     int out[2] = {-1, -1};

@@ -1,8 +1,11 @@
 #include "parcook/host.hpp"
 
+#include "parcook/errors.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -104,6 +107,25 @@ std::uint64_t memory_available() {
         }
     }
     return room;
+}
+
+void require_descriptors(std::uint64_t more, std::string_view what, std::uint64_t highest) {
+    std::error_code error;
+    std::uint64_t open = 0;
+    for (std::filesystem::directory_iterator fd("/proc/self/fd", error), end; !error && fd != end;
+         fd.increment(error))
+        ++open;
+    const std::uint64_t need = std::max(open + more, highest + 1);
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY ||
+        limit.rlim_cur >= need)
+        return;
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < need)
+        throw CannotRun(fmt::format("{} needs a limit of {} file descriptors ({} are open) and "
+                                    "the hard limit is {} (ulimit -Hn)",
+                                    what, need, open, limit.rlim_max));
+    limit.rlim_cur = need;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 std::string compiler() {

@@ -6,19 +6,28 @@ Team::Team(unsigned size, bool pin)
     : size_(std::max(1u, size)), cpus_(pin ? usable_cpus() : std::vector<int>{}) {
     if (pin)
         caller_affinity_.emplace();
-    for (unsigned m = 1; m < size_; ++m)
-        threads_.emplace_back([this, m] { work(m); });
+    try {
+        for (unsigned m = 1; m < size_; ++m)
+            threads_.emplace_back([this, m] { work(m); });
+    } catch (...) { // out of threads: stop the members already started before giving up
+        stop_members();
+        throw;
+    }
     if (pin) // after starting the members: they inherit the whole mask and then pin themselves
         pin_to_usable_cpu(cpus_, 0);
 }
 
 Team::~Team() {
+    stop_members(); // then caller_affinity_ restores the calling thread's mask
+}
+
+void Team::stop_members() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     start_.notify_all();
-    threads_.clear(); // joins; then caller_affinity_ restores the calling thread's mask
+    threads_.clear(); // joins
 }
 
 void Team::run(const std::function<void(unsigned)>& body) {

@@ -32,6 +32,7 @@ public:
 
 private:
     void work(unsigned member);
+    void stop_members(); // wakes every member to return, and joins them
 
     unsigned size_;
     std::vector<int> cpus_; // the usable CPUs when pinning, else empty

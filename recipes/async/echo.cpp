@@ -10,6 +10,7 @@
 // drives redis-server (support/echo_protocol.hpp).
 #include "async/support/echo_server.hpp"
 #include "async/support/loop.hpp"
+#include "parcook/host.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -19,7 +20,6 @@
 #include <boost/asio/write.hpp>
 #include <csignal>
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 namespace parcook {
 namespace {
@@ -97,21 +97,6 @@ double percentile(std::vector<std::uint32_t>& v, double p) {
     return *nth * 1e-3; // microseconds
 }
 
-// Both ends of every connection live in this process: make room for them or say why not.
-void make_room_for(std::size_t connections) {
-    const rlim_t need = 2 * connections + 64;
-    rlimit limit{};
-    ::getrlimit(RLIMIT_NOFILE, &limit);
-    if (limit.rlim_cur >= need)
-        return;
-    if (limit.rlim_max < need)
-        throw CannotRun(fmt::format("{} connections need {} file descriptors and the hard limit "
-                                    "is {} (ulimit -Hn)",
-                                    connections, need, limit.rlim_max));
-    limit.rlim_cur = need;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
-}
-
 std::vector<std::size_t> connection_counts(const std::string& text) {
     std::vector<std::size_t> counts;
     for (std::size_t b = 0; b <= text.size();) {
@@ -180,7 +165,9 @@ void run(Context& ctx) {
     const std::uint64_t requests = ctx.count("requests");
     const Duration duration = ctx.duration("duration");
     const bool timed = duration > Duration::zero(); // else --requests per client (0: the default)
-    make_room_for(*std::max_element(rounds.begin(), rounds.end()));
+    const std::size_t most = *std::max_element(rounds.begin(), rounds.end());
+    require_descriptors(2 * most + 64,
+                        fmt::format("a round of {} connections", most)); // both ends here
     ctx.param("size", size);
     ctx.param("requests", timed ? 0 : requests);
 
@@ -226,6 +213,9 @@ void run(Context& ctx) {
     ctx.check("the server saw every connection open and close",
               counts.accepted == clients && counts.closed == clients,
               fmt::format("{} accepted, {} closed", counts.accepted.load(), counts.closed.load()));
+    ctx.check("the server took every connection (a thread each with --model threads)",
+              counts.accept_failures == 0,
+              fmt::format("{} accepts or thread starts failed", counts.accept_failures.load()));
     ctx.field("round_trips", trips);
 }
 

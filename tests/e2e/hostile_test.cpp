@@ -189,3 +189,22 @@ TEST_CASE("the memory check honours the address-space limit (ulimit -v)") {
                           Catch::Contains("is available"));
 #endif
 }
+
+TEST_CASE("too few file descriptors (ulimit -n) cannot run here (77) and say so, a low soft "
+          "limit is raised") {
+    for (const std::string& command :
+         {std::string("processes pi --n 1e5 --workers 4"),
+          std::string("distributed celery-add --round-trips 10 --latency 10 --sleep 10ms"),
+          std::string("async echo --connections 100 --requests 5"),
+          std::string("mpi hello --np 2")}) {
+        const Run low = shell("ulimit -n 16 && \"$P\" " + command);
+        INFO(command << " under ulimit -n 16\nstderr: " << low.err);
+        CHECK(low.code == 77);
+        CHECK(low.out.empty());
+        CHECK_THAT(low.err, Catch::Contains("file descriptors") && Catch::Contains("ulimit -Hn"));
+        CHECK(std::count(low.err.begin(), low.err.end(), '\n') == 1);
+    }
+    const Run soft = shell("ulimit -Sn 20 && \"$P\" processes pi --n 1e5 --workers 4 -q");
+    INFO("stderr: " << soft.err);
+    CHECK(soft.code == 0);
+}

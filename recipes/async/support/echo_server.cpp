@@ -200,10 +200,17 @@ private:
             ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
             std::erase_if(connections_, [](const Connection& c) { return c.done.load(); });
             Connection& c = connections_.emplace_back(std::move(socket));
-            c.thread = std::jthread([this, &c] {
-                serve(c.socket);
-                c.done = true;
-            });
+            try {
+                c.thread = std::jthread([this, &c] {
+                    serve(c.socket);
+                    c.done = true;
+                });
+            } catch (const std::system_error& e) { // out of threads: this model's limit
+                if (counts_.accept_failures++ == 0)
+                    spdlog::warn("cannot start a thread for a connection: {}", e.what());
+                ++counts_.closed;
+                connections_.pop_back(); // closes the socket: the client sees the refusal
+            }
         }
     }
 

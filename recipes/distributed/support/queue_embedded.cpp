@@ -2,6 +2,7 @@
 
 #include "distributed/support/queue_redis.hpp"
 #include "parcook/errors.hpp"
+#include "parcook/host.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -64,6 +65,7 @@ EmbeddedBroker::EmbeddedBroker(Duration timeout) : dir_("redis", "redis.sock") {
         throw CannotRun("no redis-server on PATH to start a private broker: install redis-server "
                         "or give --broker redis://host:port");
     url_.socket = dir_.file();
+    require_descriptors(256, "the private redis-server"); // it inherits the limit; keeps 32
     pid_ = start_server(program, dir_);
     slot_ = kill_on_signal(pid_);
     const auto deadline = std::chrono::steady_clock::now() + timeout;

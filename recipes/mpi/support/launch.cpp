@@ -1,6 +1,7 @@
 // Starting an MPI job (launch.hpp): the launcher's variables, --np, and the commands to suggest.
 #include "mpi/support/launch.hpp"
 
+#include "parcook/host.hpp"
 #include "parcook/mpi_library.hpp"
 #include "parcook/subprocess.hpp"
 
@@ -223,6 +224,9 @@ std::string command_text(const Context& ctx, const std::string& ranks) {
 }
 
 void relaunch(const Context& ctx, std::int64_t np) {
+    // the launcher inherits the limit and holds pipes and sockets for every rank
+    require_descriptors(8 * static_cast<std::uint64_t>(np) + 32,
+                        fmt::format("mpiexec with {} ranks", np));
     std::vector<std::string> argv = launch_command(ctx, std::to_string(np));
     spdlog::debug("launching {}", command_text(ctx, std::to_string(np)));
     std::vector<char*> args;
