@@ -208,3 +208,18 @@ TEST_CASE("too few file descriptors (ulimit -n) cannot run here (77) and say so,
     INFO("stderr: " << soft.err);
     CHECK(soft.code == 0);
 }
+
+TEST_CASE("values a recipe's own check could never pass are refused before any work") {
+    expect_refused({"processes", "barrier", "--tolerance", "0"}, "--tolerance");
+    expect_refused({"processes", "name", "--sleep", "1ms"}, "--sleep");
+    expect_refused({"processes", "parent-child", "--sleep", "0"}, "--sleep");
+    expect_refused({"distributed", "celery-add", "--sleep", "0"}, "--sleep");
+    expect_refused({"distributed", "celery-add", "--max-message", "0"}, "--max-message");
+    expect_refused({"distributed", "pyro-rmi", "--max-frame", "100B"}, "--max-frame");
+    expect_refused({"distributed", "csp", "--trace", "/nonexistent/trace.jsonl"}, "--trace");
+}
+
+TEST_CASE("an unknown group for list or tour is answered with the groups") {
+    expect_refused({"list", "nosuch"}, "choose one of: threads, processes");
+    expect_refused({"tour", "thread"}, "did you mean threads?");
+}
