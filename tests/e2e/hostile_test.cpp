@@ -223,3 +223,23 @@ TEST_CASE("an unknown group for list or tour is answered with the groups") {
     expect_refused({"list", "nosuch"}, "choose one of: threads, processes");
     expect_refused({"tour", "thread"}, "did you mean threads?");
 }
+
+TEST_CASE("threads the system refuses: a team is exit 77 (never a hang), the thread-per-"
+          "connection server fails its check (never an abort)") {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    WARN("a sanitizer's shadow memory does not fit under ulimit -v: nothing to check here");
+#else
+    // 8 MiB stacks under a 400 MB address space: some tens of threads start, then none
+    const std::string limits = "ulimit -s 8192 && ulimit -v 400000 && ";
+    const Run team = shell(limits + "\"$P\" threads pi --n 1e5 -t 200");
+    INFO("threads pi stderr: " << team.err);
+    CHECK(team.code == 77);
+    CHECK(team.out.empty());
+    CHECK_THAT(team.err, Catch::Contains("refused a resource"));
+    const Run echo = shell(limits + "\"$P\" async echo --connections 300 --requests 5 "
+                                    "--model threads --format json");
+    INFO("echo stdout: " << echo.out << "\nstderr: " << echo.err);
+    CHECK(echo.code == 1);
+    CHECK_THAT(echo.out, Catch::Contains("thread starts failed"));
+#endif
+}
