@@ -359,7 +359,8 @@ Child::Child(Context& ctx, std::string name, RoleLaunch role, ChildOptions optio
     s.options = options;
 
     if (options.fds.size() > max_bound_fds)
-        throw std::invalid_argument("Child: at most 16 inherited descriptors");
+        throw std::invalid_argument(
+            fmt::format("Child: at most {} inherited descriptors", max_bound_fds));
     if (exiting.load())
         throw std::runtime_error("not starting " + s.name + ": parcook is exiting");
     // pipes here; in the child, BindFds moves the inherited descriptors above 64 first

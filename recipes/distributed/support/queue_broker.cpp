@@ -70,24 +70,17 @@ std::string percent_encoded(std::string_view text) {
 
 } // namespace
 
-std::string BrokerUrl::str() const {
+std::string BrokerUrl::text(bool mask) const {
     const std::string auth =
         user.empty() && password.empty()
             ? ""
             : fmt::format("{}:{}@", percent_encoded(user),
-                          password == "****" ? password : percent_encoded(password));
+                          mask && !password.empty() ? "****" : percent_encoded(password));
     if (!socket.empty())
         return fmt::format("unix://{}{}?db={}", auth, socket, db);
     const bool ipv6 = host.find(':') != std::string::npos;
     return fmt::format("redis://{}{}{}{}:{}/{}", auth, ipv6 ? "[" : "", host, ipv6 ? "]" : "", port,
                        db);
-}
-
-std::string BrokerUrl::masked() const {
-    BrokerUrl copy = *this;
-    if (!copy.password.empty())
-        copy.password = "****";
-    return copy.str();
 }
 
 BrokerUrl parse_broker_url(std::string_view text, std::string_view option) {

@@ -25,8 +25,11 @@ struct BrokerUrl {
     std::string password; // empty: no AUTH
     int db = 0;
 
-    std::string str() const;    // the URL itself (with the password: never print it)
-    std::string masked() const; // the URL with the password as ****
+    std::string str() const { return text(false); }   // with the password: never print it
+    std::string masked() const { return text(true); } // the password as ****
+
+private:
+    std::string text(bool mask) const;
 };
 
 // Parses a URL; throws UsageError naming `option`, with the text masked.
